@@ -1,0 +1,3 @@
+"""reportgen: structured, cited research briefs -> checked static site."""
+
+__version__ = "0.1.0"

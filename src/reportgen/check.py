@@ -1,0 +1,196 @@
+"""Stage 2: semantic checks over loaded models; returns every diagnostic, raises on none.
+
+Each check is a small generator over the project so new rules stay local;
+`check` runs them all so an editor sees the whole list in one run.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Iterator
+from urllib.parse import urlsplit
+
+from reportgen.diagnostics import error, warning
+from reportgen.model import Bibliography, Diagnostic, Project, Report, Source
+
+SAFE_SCHEMES = ("http", "https")
+LOCATORS = ("url", "doi", "number", "isbn")
+RESERVED_ANCHORS = ("summary", "open-questions", "bottom-line", "sources", "contents")
+
+
+def check(project: Project, *, complete: bool = True) -> list[Diagnostic]:
+    """All semantic diagnostics, every rule, every report.
+
+    `complete=False` (a content file failed to load) skips unused-source: that
+    file's citations are unknown, so every such warning would be a guess.
+    """
+    out: list[Diagnostic] = []
+    for report in project.reports:
+        out.extend(check_report(report, project.bibliography))
+    out.extend(_duplicate_slugs(project.reports))
+    out.extend(check_bibliography(project.bibliography))
+    if complete:
+        out.extend(_unused_sources(project))
+    return out
+
+
+def check_report(report: Report, bibliography: Bibliography) -> Iterator[Diagnostic]:
+    yield from _uncited_claims(report)
+    yield from _unknown_sources(report, bibliography)
+    yield from _open_questions(report)
+    yield from _duplicate_anchors(report)
+
+
+def _uncited_claims(report: Report) -> Iterator[Diagnostic]:
+    for claim in report.claims:
+        if not claim.citations:
+            excerpt = _excerpt(claim.text)
+            yield error(
+                "uncited-claim",
+                f"{claim.kind.value} '{excerpt}' cites no source",
+                claim.position,
+                "add [@key] where the sources support it, or a 'cite:' list",
+            )
+
+
+def _excerpt(text: str, width: int = 50) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1].rstrip() + "\u2026"
+
+
+def _unknown_sources(report: Report, bibliography: Bibliography) -> Iterator[Diagnostic]:
+    keys = list(bibliography.sources)
+    for claim in report.claims:
+        for citation in claim.citations:
+            if citation.key in bibliography.sources:
+                continue
+            yield error(
+                "unknown-source",
+                f"unknown source '{citation.key}': no entry with this key in {bibliography.path}",
+                citation.position,
+                suggest(citation.key, keys),
+            )
+
+
+def suggest(key: str, keys: list[str]) -> str | None:
+    """A did-you-mean hint; case-only differences first, since BibTeX users hit them most."""
+    for candidate in keys:
+        if candidate.casefold() == key.casefold():
+            return f"keys are case-sensitive: did you mean '{candidate}'?"
+    close = difflib.get_close_matches(key, keys, n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else None
+
+
+def _open_questions(report: Report) -> Iterator[Diagnostic]:
+    if report.open_questions:
+        return
+    if report.open_questions_position is None:
+        yield error(
+            "missing-open-questions",
+            f"report '{report.slug}' has no open_questions; every report says what its sources"
+            " do not settle",
+            report.position,
+            "add an 'open_questions:' list with at least one cited question",
+        )
+    else:
+        yield error(
+            "missing-open-questions",
+            f"report '{report.slug}' has an empty open_questions list",
+            report.open_questions_position,
+            "list at least one question the sources leave open",
+        )
+
+
+def _duplicate_anchors(report: Report) -> Iterator[Diagnostic]:
+    """Claim ids are permalink anchors; two equal anchors would send readers to the wrong text."""
+    seen: dict[str, str] = {name: "a built-in heading" for name in RESERVED_ANCHORS}
+    for section in report.sections:
+        seen.setdefault(section.anchor, f"section {section.number}")
+    for claim in report.claims:
+        if claim.id in seen or claim.id.startswith("src-"):
+            owner = seen.get(claim.id, "the reference list")
+            yield error(
+                "duplicate-claim-id",
+                f"claim id '{claim.id}' is already used by {owner}",
+                claim.position,
+                "give this claim its own 'id'",
+            )
+            continue
+        seen[claim.id] = f"the claim at line {claim.position.line}"
+
+
+def _duplicate_slugs(reports: Iterable[Report]) -> Iterator[Diagnostic]:
+    first: dict[str, Report] = {}
+    for report in reports:
+        if report.slug in first:
+            yield error(
+                "duplicate-slug",
+                f"slug '{report.slug}' is already used by {first[report.slug].path};"
+                " two reports cannot share one page",
+                report.position,
+            )
+        else:
+            first[report.slug] = report
+
+
+def check_bibliography(bibliography: Bibliography) -> Iterator[Diagnostic]:
+    for source in bibliography.sources.values():
+        yield from _incomplete(source)
+        yield from _unsafe_url(source)
+
+
+def _incomplete(source: Source) -> Iterator[Diagnostic]:
+    if not source.get("title"):
+        yield error("incomplete-source", f"source '{source.key}' has no title", source.position)
+    if not any(source.get(name) for name in LOCATORS):
+        yield error(
+            "incomplete-source",
+            f"source '{source.key}' gives readers no way to find it",
+            source.position,
+            "add a url, doi, report number or isbn",
+        )
+
+
+def _unsafe_url(source: Source) -> Iterator[Diagnostic]:
+    url = source.get("url")
+    if url is None:
+        return
+    position = source.field_positions.get("url", source.position)
+    problem = url_problem(url)
+    if problem:
+        yield error(
+            "unsafe-url",
+            f"source '{source.key}': {problem}",
+            position,
+            "use a full http:// or https:// address",
+        )
+
+
+def url_problem(url: str) -> str | None:
+    """Why a URL must not become a link on a reader's page, or None if it is fine."""
+    if any(char.isspace() or ord(char) < 32 for char in url):
+        return f"url {url!r} contains whitespace or control characters"
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return f"url {url!r} cannot be parsed"
+    if parts.scheme.lower() not in SAFE_SCHEMES:
+        scheme = f"scheme '{parts.scheme}:'" if parts.scheme else "no scheme"
+        return f"url {url!r} has {scheme}; only http and https are allowed"
+    if not parts.netloc:
+        return f"url {url!r} has no host"
+    return None
+
+
+def _unused_sources(project: Project) -> Iterator[Diagnostic]:
+    cited = {
+        c.key for report in project.reports for claim in report.claims for c in claim.citations
+    }
+    for source in project.bibliography.sources.values():
+        if source.key not in cited:
+            yield warning(
+                "unused-source",
+                f"source '{source.key}' is not cited by any report",
+                source.position,
+                "cite it or remove it from the bibliography",
+            )

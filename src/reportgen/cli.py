@@ -1,0 +1,208 @@
+"""`reportgen` command line: parses arguments and delegates; no pipeline logic here."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from reportgen.diagnostics import FORMATS, render
+from reportgen.pipeline import Analysis, analyse, settings_from_options
+from reportgen.render import render_site, write_pages
+from reportgen.settings import Settings
+
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        result: int = args.handler(args)
+        return result
+    except KeyboardInterrupt:
+        print("reportgen: interrupted", file=sys.stderr)
+        return 130
+    except UsageError as exc:
+        print(f"reportgen: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+class UsageError(Exception):
+    """A problem with how reportgen was invoked, not with the content."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="reportgen",
+        description="Check and build citation-backed research brief sites.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "-f",
+            "--config-file",
+            default="mkdocs.yml",
+            type=Path,
+            help="mkdocs.yml whose reportgen plugin options say where content is",
+        )
+        p.add_argument(
+            "--strict", action="store_true", help="treat warnings (such as unused-source) as errors"
+        )
+
+    check = sub.add_parser("check", help="check content and bibliography; print diagnostics")
+    common(check)
+    check.add_argument("--format", choices=FORMATS, default="text", dest="output_format")
+    check.set_defaults(handler=_check)
+
+    build = sub.add_parser("build", help="check, render and build the site with MkDocs")
+    common(build)
+    build.add_argument(
+        "-o",
+        "--out",
+        type=Path,
+        default=None,
+        help="output directory (default: site_dir of mkdocs.yml, 'site')",
+    )
+    build.set_defaults(handler=_build)
+
+    serve = sub.add_parser("serve", help="live preview; edits to content or the bib reload")
+    common(serve)
+    serve.add_argument("-a", "--dev-addr", default=None, help="IP:PORT (default 127.0.0.1:8000)")
+    serve.set_defaults(handler=_serve)
+
+    out = sub.add_parser("render", help="write the rendered Markdown pages (for other engines)")
+    common(out)
+    out.add_argument("-o", "--out", type=Path, required=True)
+    out.set_defaults(handler=_render)
+    return parser
+
+
+def load_settings(config_file: Path) -> Settings:
+    """Read the reportgen plugin options from mkdocs.yml without validating the whole config."""
+    root = config_file.resolve().parent
+    if not config_file.exists():
+        return Settings(root=Path.cwd())
+    from mkdocs.utils.yaml import yaml_load
+
+    try:
+        with config_file.open("rb") as handle:
+            data = yaml_load(handle)
+    except Exception as exc:  # mkdocs raises several YAML error types; all mean one thing here
+        raise UsageError(f"cannot read {config_file}: {exc}") from exc
+    return settings_from_options(root, _plugin_options(data))
+
+
+def _plugin_options(data: Any) -> dict[str, Any]:
+    plugins = data.get("plugins", []) if isinstance(data, dict) else []
+    items = (
+        plugins.items()
+        if isinstance(plugins, dict)
+        else (next(iter(p.items())) if isinstance(p, dict) else (p, {}) for p in plugins)
+    )
+    for name, options in items:
+        if name == "reportgen" and isinstance(options, dict):
+            return options
+    return {}
+
+
+def _analyse(args: argparse.Namespace) -> Analysis:
+    return analyse(load_settings(args.config_file), strict=args.strict)
+
+
+def _check(args: argparse.Namespace) -> int:
+    analysis = _analyse(args)
+    sys.stdout.write(render(analysis.diagnostics, args.output_format))
+    return EXIT_OK if analysis.ok else EXIT_ERRORS
+
+
+def _report_problems(analysis: Analysis) -> bool:
+    if analysis.diagnostics:
+        sys.stderr.write(render(analysis.diagnostics, "text"))
+    return analysis.ok
+
+
+def _mkdocs_logging() -> None:
+    logging.basicConfig(format="%(levelname)-7s -  %(message)s", level=logging.INFO)
+
+
+def _build(args: argparse.Namespace) -> int:
+    analysis = _analyse(args)
+    if not _report_problems(analysis):
+        print("reportgen: build stopped; nothing was written", file=sys.stderr)
+        return EXIT_ERRORS
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    _mkdocs_logging()
+    config = load_config(str(args.config_file), strict=args.strict)
+    out = Path(args.out or config.site_dir).resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-", dir=out.parent))
+    try:
+        config = load_config(str(args.config_file), strict=args.strict, site_dir=str(staging))
+        plugin = config.plugins.get("reportgen")
+        if plugin is not None and hasattr(plugin, "use_analysis"):
+            plugin.use_analysis(analysis)
+        build(config)
+        _replace_dir(staging, out)
+    except MkDocsException as exc:
+        print(f"reportgen: build failed; {out} left as it was: {exc}", file=sys.stderr)
+        return EXIT_ERRORS
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    print(f"reportgen: built {len(analysis.project.reports)} report(s) into {_shown(out)}")
+    return EXIT_OK
+
+
+def _replace_dir(new: Path, target: Path) -> None:
+    """Swap a finished build into place, so readers never see a half-written site."""
+    old = None
+    if target.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{target.name}-old-", dir=target.parent))
+        os.replace(target, old / target.name)
+    os.replace(new, target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    analysis = _analyse(args)
+    _report_problems(analysis)
+    from mkdocs.commands.serve import serve
+    from mkdocs.exceptions import MkDocsException
+
+    _mkdocs_logging()
+    options: dict[str, Any] = {"strict": args.strict}
+    if args.dev_addr:
+        options["dev_addr"] = args.dev_addr
+    try:
+        serve(config_file=str(args.config_file), livereload=True, **options)
+    except MkDocsException as exc:
+        print(f"reportgen: {exc}", file=sys.stderr)
+        return EXIT_ERRORS
+    return EXIT_OK
+
+
+def _render(args: argparse.Namespace) -> int:
+    analysis = _analyse(args)
+    if not _report_problems(analysis):
+        return EXIT_ERRORS
+    written = write_pages(render_site(analysis.project), args.out)
+    print(f"reportgen: wrote {len(written)} page(s) to {args.out}")
+    return EXIT_OK

@@ -1,0 +1,114 @@
+"""Building and printing diagnostics: text for people, JSON for tools, GitHub annotations.
+
+The formats are part of the product's interface (CI parses them), so they
+live in one place and are covered by exact-output tests.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+
+from reportgen.model import Diagnostic, Position, Severity
+
+FORMATS = ("text", "json", "github")
+
+
+def error(code: str, message: str, position: Position, hint: str | None = None) -> Diagnostic:
+    return Diagnostic(Severity.ERROR, code, message, position, hint)
+
+
+def warning(code: str, message: str, position: Position, hint: str | None = None) -> Diagnostic:
+    return Diagnostic(Severity.WARNING, code, message, position, hint)
+
+
+def finalize(diagnostics: Iterable[Diagnostic], *, strict: bool) -> list[Diagnostic]:
+    """Sort like a compiler and, under --strict, promote warnings to errors."""
+    out = sorted(set(diagnostics), key=Diagnostic.sort_key)
+    if strict:
+        out = [replace(d, severity=Severity.ERROR) for d in out]
+    return out
+
+
+def message_with_hint(diagnostic: Diagnostic) -> str:
+    if diagnostic.hint:
+        return f"{diagnostic.message} ({diagnostic.hint})"
+    return diagnostic.message
+
+
+def format_text(diagnostics: Sequence[Diagnostic]) -> str:
+    lines = [
+        f"{d.position}: {d.severity.value}[{d.code}]: {message_with_hint(d)}" for d in diagnostics
+    ]
+    lines.append(summary_line(diagnostics))
+    return "\n".join(lines) + "\n"
+
+
+def summary_line(diagnostics: Sequence[Diagnostic]) -> str:
+    errors = sum(d.is_error for d in diagnostics)
+    warnings = len(diagnostics) - errors
+    if not diagnostics:
+        return "All checks passed."
+    return f"Found {_plural(errors, 'error')} and {_plural(warnings, 'warning')}."
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def format_json(diagnostics: Sequence[Diagnostic]) -> str:
+    errors = sum(d.is_error for d in diagnostics)
+    payload = {
+        "diagnostics": [
+            {
+                "severity": d.severity.value,
+                "code": d.code,
+                "file": d.position.file,
+                "line": d.position.line,
+                "column": d.position.column,
+                "message": d.message,
+                "hint": d.hint,
+            }
+            for d in diagnostics
+        ],
+        "summary": {
+            "errors": errors,
+            "warnings": len(diagnostics) - errors,
+            "files": len({d.position.file for d in diagnostics}),
+        },
+    }
+    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+
+
+def _escape_data(value: str) -> str:
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(value: str) -> str:
+    return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+def format_github(diagnostics: Sequence[Diagnostic]) -> str:
+    """GitHub workflow commands; the runner turns them into annotations on the changed lines."""
+    lines = []
+    for d in diagnostics:
+        p = d.position
+        props = ",".join(
+            [
+                f"file={_escape_property(p.file)}",
+                f"line={p.line}",
+                f"col={p.column}",
+                f"title={_escape_property(d.code)}",
+            ]
+        )
+        lines.append(f"::{d.severity.value} {props}::{_escape_data(message_with_hint(d))}")
+    return "".join(line + "\n" for line in lines)
+
+
+def render(diagnostics: Sequence[Diagnostic], output_format: str) -> str:
+    if output_format == "json":
+        return format_json(diagnostics)
+    if output_format == "github":
+        return format_github(diagnostics)
+    return format_text(diagnostics)

@@ -1,0 +1,409 @@
+"""Stage 1: read content files into typed `Report`s, keeping every source position.
+
+Loading never raises on bad content: each problem becomes a `Diagnostic` and
+the file is skipped, so one run shows the editor every problem at once.
+Structural problems (YAML syntax, schema) are found here; semantic ones
+(uncited claims, unknown keys) belong to `check`.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime
+import difflib
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from reportgen import citations
+from reportgen.bib import load_bibliography
+from reportgen.diagnostics import error
+from reportgen.model import (
+    Citation,
+    CitationGroup,
+    Claim,
+    ClaimKind,
+    Diagnostic,
+    Position,
+    Project,
+    Report,
+    Section,
+    Segment,
+)
+from reportgen.settings import Settings
+from reportgen.textfile import read_text
+
+CONTENT_SUFFIXES = (".yaml", ".yml")
+
+
+def load_schema() -> dict[str, Any]:
+    """The published JSON Schema, shipped inside the package so installs carry it."""
+    text = resources.files("reportgen").joinpath("report.schema.json").read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+_VALIDATOR = jsonschema.Draft202012Validator(
+    load_schema(), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+)
+
+
+@dataclass
+class LoadResult:
+    """What loading produced: the project (possibly partial) and every problem found."""
+
+    project: Project
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    skipped: int = 0
+    """Content files that could not be loaded; their citations are unknown."""
+
+
+def load_project(settings: Settings) -> LoadResult:
+    """Load the bibliography and every content file; never raises on bad input."""
+    bibliography, diagnostics = load_bibliography(settings.bibliography_path, settings)
+    reports: list[Report] = []
+    skipped = 0
+    for path in content_files(settings.content_path):
+        report, found = load_report(path, settings)
+        diagnostics.extend(found)
+        if report is None:
+            skipped += 1
+        else:
+            reports.append(report)
+    if not settings.content_path.is_dir():
+        diagnostics.append(
+            error(
+                "no-content",
+                f"content directory '{settings.display(settings.content_path)}' does not exist",
+                Position(settings.display(settings.content_path)),
+            )
+        )
+    return LoadResult(Project(tuple(reports), bibliography), diagnostics, skipped)
+
+
+def content_files(directory: Path) -> list[Path]:
+    """Content files in a stable order, so numbering and output never depend on the OS."""
+    if not directory.is_dir():
+        return []
+    return sorted(p for p in directory.rglob("*") if p.suffix in CONTENT_SUFFIXES and p.is_file())
+
+
+def load_report(path: Path, settings: Settings) -> tuple[Report | None, list[Diagnostic]]:
+    """Parse, validate and build one report; returns no report if its structure is wrong."""
+    shown = settings.display(path)
+    text, problem = read_text(path, shown, settings.max_content_bytes, "content")
+    if problem is not None:
+        return None, [problem]
+    assert text is not None
+    try:
+        data = _yaml().load(text)
+    except MarkedYAMLError as exc:
+        return None, [_yaml_error(exc, shown)]
+    except (YAMLError, RecursionError, ValueError) as exc:
+        return None, [error("yaml-syntax", f"not valid YAML: {exc}", Position(shown))]
+    if not isinstance(data, CommentedMap):
+        kind = "empty" if data is None else f"a {type(data).__name__}"
+        return None, [
+            error(
+                "schema",
+                f"a report must be a YAML mapping of fields, but this file is {kind}",
+                Position(shown),
+            ),
+        ]
+    schema_problems = validate(data, shown)
+    if schema_problems:
+        return None, schema_problems
+    builder = _ReportBuilder(shown, text)
+    report = builder.build(data)
+    return report, builder.diagnostics
+
+
+def _yaml() -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.allow_duplicate_keys = False
+    return yaml
+
+
+def _yaml_error(exc: MarkedYAMLError, shown: str) -> Diagnostic:
+    mark = exc.problem_mark or exc.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    problem = exc.problem or exc.context or "invalid YAML"
+    if "duplicate key" in problem:
+        problem = problem.split(" with value")[0]
+    if "'\\t'" in problem:
+        problem += " (YAML indents with spaces, not tabs)"
+    return error("yaml-syntax", problem, Position(shown, line, column))
+
+
+def to_plain(node: Any) -> Any:
+    """Round-trip YAML objects as JSON data, dates as ISO text, for schema validation."""
+    if isinstance(node, dict):
+        return {str(k): to_plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [to_plain(v) for v in node]
+    if isinstance(node, datetime.date):
+        return node.isoformat()[:10]
+    return node
+
+
+def validate(data: CommentedMap, shown: str) -> list[Diagnostic]:
+    """Schema problems, each at the YAML line of the offending key or value."""
+    out: list[Diagnostic] = []
+    for problem in _VALIDATOR.iter_errors(to_plain(data)):
+        for leaf in _leaves(problem):
+            out.append(_schema_diagnostic(leaf, data, shown))
+    return sorted(set(out), key=Diagnostic.sort_key)
+
+
+def _leaves(problem: jsonschema.ValidationError) -> Iterator[jsonschema.ValidationError]:
+    """For anyOf failures, report the branch that matches the value's shape.
+
+    A claim is text or a mapping; an editor who wrote a mapping wants to hear
+    about the mapping's fields, not that it is also not a string.
+    """
+    if problem.validator != "anyOf" or not problem.context:
+        yield problem
+        return
+    shape = _json_type(problem.instance)
+    branches = problem.validator_value if isinstance(problem.validator_value, list) else []
+    for index, branch in enumerate(branches):
+        if isinstance(branch, dict) and branch.get("type") == shape:
+            for sub in problem.context:
+                if sub.schema_path and sub.schema_path[0] == index:
+                    yield from _leaves(sub)
+            return
+    yield problem
+
+
+def _schema_diagnostic(
+    problem: jsonschema.ValidationError, data: CommentedMap, shown: str
+) -> Diagnostic:
+    path = list(problem.absolute_path)
+    where = ".".join(str(p) for p in path) or "report"
+    line, column = _locate(data, path)
+    validator = problem.validator
+    if validator == "additionalProperties" and isinstance(problem.instance, dict):
+        schema = problem.schema if isinstance(problem.schema, dict) else {}
+        allowed = sorted(schema.get("properties", {}))
+        extra = sorted(set(problem.instance) - set(allowed))
+        name = extra[0] if extra else "?"
+        node = _node_at(data, path)
+        if isinstance(node, CommentedMap) and name in node:
+            line, column = node.lc.key(name)
+            line, column = line + 1, column + 1
+        close = difflib.get_close_matches(name, allowed, n=1)
+        hint = f"did you mean '{close[0]}'?" if close else f"allowed: {', '.join(allowed)}"
+        return error(
+            "schema", f"unknown field '{name}' in {where}", Position(shown, line, column), hint
+        )
+    if validator == "required":
+        missing = str(problem.message).split("'")[1] if "'" in problem.message else "?"
+        return error(
+            "schema",
+            f"missing required field '{missing}' in {where}",
+            Position(shown, line, column),
+        )
+    if validator == "type":
+        expected = problem.validator_value
+        wanted = " or ".join(expected) if isinstance(expected, list) else str(expected)
+        got = _json_type(problem.instance)
+        message = f"{where} must be {_article(wanted)} {wanted}, not {_article(got)} {got}"
+        return error("schema", message, Position(shown, line, column))
+    if validator == "anyOf":
+        message = f"{where} must be claim text or a mapping with 'text' (and optional 'id', 'cite')"
+        return error("schema", message, Position(shown, line, column))
+    message = f"{where}: {_short(problem.message)}"
+    if validator == "format":
+        message = f"{where} must be a date written YYYY-MM-DD, not {problem.instance!r}"
+    elif validator == "pattern":
+        message = f"{where} {problem.instance!r} may use only lowercase letters, digits and hyphens"
+    elif validator in ("minItems", "minLength"):
+        message = f"{where} must not be empty"
+    return error("schema", message, Position(shown, line, column))
+
+
+def _short(message: str) -> str:
+    return message if len(message) <= 120 else message[:117] + "..."
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1] in "aeiou" else "a"
+
+
+def _json_type(value: Any) -> str:
+    names = {
+        bool: "boolean",
+        int: "integer",
+        float: "number",
+        str: "string",
+        list: "array",
+        dict: "object",
+        type(None): "null",
+    }
+    for kind, name in names.items():
+        if isinstance(value, kind):
+            return name
+    return type(value).__name__
+
+
+def _node_at(data: Any, path: list[str | int]) -> Any:
+    node = data
+    for step in path:
+        try:
+            node = node[step]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return node
+
+
+def _locate(data: CommentedMap, path: list[str | int]) -> tuple[int, int]:
+    """1-based line and column of the value at `path` (or of its closest ancestor)."""
+    node: Any = data
+    line, column = node.lc.line, node.lc.col
+    for step in path:
+        if isinstance(node, CommentedMap) and step in node:
+            line, column = node.lc.value(step)
+        elif isinstance(node, CommentedSeq) and isinstance(step, int) and step < len(node):
+            line, column = node.lc.item(step)
+        else:
+            break
+        node = node[step]
+    return line + 1, column + 1
+
+
+class _ReportBuilder:
+    """Turns a schema-valid mapping into a Report, resolving positions against the raw text."""
+
+    def __init__(self, shown: str, text: str) -> None:
+        self.shown = shown
+        self.text = text
+        self.line_starts = [0]
+        for index, char in enumerate(text):
+            if char == "\n":
+                self.line_starts.append(index + 1)
+        self.diagnostics: list[Diagnostic] = []
+
+    def position(self, line0: int, col0: int) -> Position:
+        return Position(self.shown, line0 + 1, col0 + 1)
+
+    def offset_position(self, offset: int) -> Position:
+        line = bisect.bisect_right(self.line_starts, offset) - 1
+        return Position(self.shown, line + 1, offset - self.line_starts[line] + 1)
+
+    def build(self, data: CommentedMap) -> Report:
+        sections = []
+        for number, node in enumerate(data["sections"], start=1):
+            anchor = str(node.get("id") or f"section-{number}")
+            sections.append(
+                Section(
+                    number=number,
+                    title=str(node["title"]),
+                    anchor=anchor,
+                    claims=self.claims(node, "claims", ClaimKind.SECTION, f"s{number}"),
+                    position=self.position(node.lc.line, node.lc.col),
+                )
+            )
+        open_position = None
+        if "open_questions" in data:
+            open_position = self.position(*data.lc.key("open_questions"))
+        return Report(
+            path=self.shown,
+            slug=str(data["slug"]),
+            title=str(data["title"]),
+            description=str(data["description"]) if "description" in data else None,
+            published=to_plain(data["published"]),
+            last_checked=to_plain(data["last_checked"]),
+            summary=self.claims(data, "summary", ClaimKind.SUMMARY, "summary"),
+            sections=tuple(sections),
+            open_questions_title=str(data.get("open_questions_title") or "Open questions"),
+            open_questions=self.claims(data, "open_questions", ClaimKind.OPEN_QUESTION, "oq"),
+            bottom_line=self.claims(data, "bottom_line", ClaimKind.BOTTOM_LINE, "bottom-line"),
+            position=Position(self.shown),
+            open_questions_position=open_position,
+        )
+
+    def claims(
+        self, parent: CommentedMap, key: str, kind: ClaimKind, prefix: str
+    ) -> tuple[Claim, ...]:
+        items = parent.get(key)
+        if not isinstance(items, CommentedSeq):
+            return ()
+        return tuple(self.claim(items, index, kind, prefix) for index in range(len(items)))
+
+    def claim(self, items: CommentedSeq, index: int, kind: ClaimKind, prefix: str) -> Claim:
+        node = items[index]
+        line0, col0 = items.lc.item(index)
+        if isinstance(node, CommentedMap):
+            text_line, text_col = node.lc.value("text")
+            text = str(node["text"])
+            explicit = node.get("id")
+            segments = self.segments(text, text_line, text_col)
+            cite = node.get("cite")
+            if isinstance(cite, CommentedSeq) and cite:
+                keys = tuple(
+                    Citation(str(k), self.position(*cite.lc.item(i))) for i, k in enumerate(cite)
+                )
+                segments = (*segments, CitationGroup(keys, keys[0].position))
+        else:
+            text = str(node)
+            explicit = None
+            segments = self.segments(text, line0, col0)
+        return Claim(
+            id=str(explicit) if explicit else f"{prefix}-{index + 1}",
+            kind=kind,
+            segments=segments,
+            position=self.position(line0, col0),
+            explicit_id=bool(explicit),
+        )
+
+    def segments(self, text: str, line0: int, col0: int) -> tuple[Segment, ...]:
+        """Claim text split at citation groups, each key placed at its own column in the file."""
+        pieces, problems = citations.parse(text)
+        start = self.line_starts[line0] + col0 if line0 < len(self.line_starts) else 0
+        for problem in problems:
+            self.diagnostics.append(
+                error(
+                    "citation-syntax",
+                    problem.message,
+                    self.offset_position(self._find(text, problem.offset, start)),
+                )
+            )
+        out: list[Segment] = []
+        for piece in pieces:
+            if isinstance(piece, str):
+                out.append(piece)
+                continue
+            keys = tuple(
+                Citation(k.key, self.offset_position(self._find(text, k.offset, start)))
+                for k in piece.keys
+            )
+            out.append(
+                CitationGroup(keys, self.offset_position(self._find(text, piece.offset, start)))
+            )
+        return tuple(out)
+
+    def _find(self, text: str, offset: int, start: int) -> int:
+        """Map an offset in the parsed scalar to an offset in the raw file.
+
+        Folded and quoted scalars do not map one-to-one, so look for the same
+        snippet in the raw text after the scalar's start instead.
+        """
+        token = re.match(r"\S+", text[offset:])
+        snippet = token.group(0) if token else ""
+        nth = text[:offset].count(snippet) if snippet else 0
+        cursor = start
+        for _ in range(nth + 1):
+            found = self.text.find(snippet, cursor) if snippet else -1
+            if found < 0:
+                return start
+            cursor = found + 1
+        return cursor - 1

@@ -1,0 +1,171 @@
+"""Typed objects every pipeline stage passes along.
+
+Each object that came from an editor's file keeps a `Position`, so a later
+stage (check, render, a test) can point back at the exact text that produced
+it without re-reading the file.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, order=True)
+class Position:
+    """A place in a source file; line and column are 1-based like compilers print them."""
+
+    file: str
+    line: int = 1
+    column: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+class Severity(enum.Enum):
+    """Warnings do not fail a build unless the run is strict."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One finding about the input, with a stable code editors and tools can key on."""
+
+    severity: Severity
+    code: str
+    message: str
+    position: Position
+    hint: str | None = None
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        """Order like a compiler: by file, then line, then column."""
+        p = self.position
+        return (p.file, p.line, p.column, self.code, self.message)
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One `@key` inside a citation group."""
+
+    key: str
+    position: Position
+
+
+@dataclass(frozen=True)
+class CitationGroup:
+    """A bracketed `[@a; @b]` group; rendered as adjacent numbered markers."""
+
+    citations: tuple[Citation, ...]
+    position: Position
+
+
+Segment = str | CitationGroup
+"""A claim is plain text interleaved with citation groups, in reading order."""
+
+
+class ClaimKind(enum.Enum):
+    """Where a claim sits in the report; diagnostics and anchors use it."""
+
+    SUMMARY = "summary sentence"
+    SECTION = "claim"
+    OPEN_QUESTION = "open question"
+    BOTTOM_LINE = "bottom-line claim"
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A piece of text that must be backed by at least one source."""
+
+    id: str
+    kind: ClaimKind
+    segments: tuple[Segment, ...]
+    position: Position
+    explicit_id: bool = False
+
+    @property
+    def citations(self) -> tuple[Citation, ...]:
+        return tuple(c for s in self.segments if isinstance(s, CitationGroup) for c in s.citations)
+
+    @property
+    def text(self) -> str:
+        """The claim's prose without its citation markers (for previews and search)."""
+        return "".join(s for s in self.segments if isinstance(s, str))
+
+
+@dataclass(frozen=True)
+class Section:
+    """A numbered section of a report."""
+
+    number: int
+    title: str
+    anchor: str
+    claims: tuple[Claim, ...]
+    position: Position
+
+
+@dataclass(frozen=True)
+class Report:
+    """One brief, as loaded from one content file."""
+
+    path: str
+    slug: str
+    title: str
+    published: str
+    last_checked: str
+    summary: tuple[Claim, ...]
+    sections: tuple[Section, ...]
+    open_questions_title: str
+    open_questions: tuple[Claim, ...]
+    bottom_line: tuple[Claim, ...]
+    position: Position
+    open_questions_position: Position | None = None
+    description: str | None = None
+
+    @property
+    def claims(self) -> tuple[Claim, ...]:
+        """Every claim in reading order; citation numbering follows this order."""
+        out: list[Claim] = list(self.summary)
+        for section in self.sections:
+            out.extend(section.claims)
+        out.extend(self.open_questions)
+        out.extend(self.bottom_line)
+        return tuple(out)
+
+
+@dataclass(frozen=True)
+class Source:
+    """One bibliography entry with its fields already decoded from LaTeX."""
+
+    key: str
+    entry_type: str
+    fields: dict[str, str]
+    authors: tuple[str, ...]
+    position: Position
+    field_positions: dict[str, Position] = field(default_factory=dict)
+
+    def get(self, name: str) -> str | None:
+        value = self.fields.get(name)
+        return value if value else None
+
+
+@dataclass(frozen=True)
+class Bibliography:
+    """Every usable entry of the shared `references.bib`, by key."""
+
+    path: str
+    sources: dict[str, Source]
+
+
+@dataclass(frozen=True)
+class Project:
+    """Everything a build needs: all reports plus the shared bibliography."""
+
+    reports: tuple[Report, ...]
+    bibliography: Bibliography

@@ -1,0 +1,50 @@
+"""load -> check, as one call shared by the CLI and the MkDocs plugin.
+
+Both front ends must refuse exactly the same content, so neither composes the
+stages itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from reportgen.check import check
+from reportgen.diagnostics import finalize
+from reportgen.load import load_project
+from reportgen.model import Diagnostic, Project
+from reportgen.settings import DEFAULT_MAX_BIB_BYTES, DEFAULT_MAX_CONTENT_BYTES, Settings
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """A loaded project and every diagnostic about it, sorted."""
+
+    project: Project
+    diagnostics: list[Diagnostic]
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.is_error]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def analyse(settings: Settings, *, strict: bool = False) -> Analysis:
+    loaded = load_project(settings)
+    found = loaded.diagnostics + check(loaded.project, complete=loaded.skipped == 0)
+    return Analysis(loaded.project, finalize(found, strict=strict))
+
+
+def settings_from_options(root: Path, options: dict[str, Any]) -> Settings:
+    """Settings from the `reportgen` plugin options in mkdocs.yml (or their defaults)."""
+    return Settings(
+        root=root,
+        content_dir=str(options.get("content_dir", "content")),
+        bibliography=str(options.get("bibliography", "references.bib")),
+        max_content_bytes=int(options.get("max_content_bytes", DEFAULT_MAX_CONTENT_BYTES)),
+        max_bib_bytes=int(options.get("max_bib_bytes", DEFAULT_MAX_BIB_BYTES)),
+    )

@@ -1,0 +1,76 @@
+"""The MkDocs edge: a thin plugin that runs load -> check -> render and hands MkDocs the pages.
+
+All citation logic lives in plain Python (`render.render_site`); this file only
+adapts it to MkDocs' events, so another engine can be driven the same way.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+
+from reportgen.diagnostics import format_text
+from reportgen.pipeline import Analysis, analyse, settings_from_options
+from reportgen.render import render_site
+from reportgen.settings import DEFAULT_MAX_BIB_BYTES, DEFAULT_MAX_CONTENT_BYTES, Settings
+
+log = logging.getLogger("mkdocs.plugins.reportgen")
+
+
+class ReportgenConfig(base.Config):
+    """Options under `plugins: - reportgen:` in mkdocs.yml; the CLI reads the same keys."""
+
+    content_dir = c.Type(str, default="content")
+    bibliography = c.Type(str, default="references.bib")
+    max_content_bytes = c.Type(int, default=DEFAULT_MAX_CONTENT_BYTES)
+    max_bib_bytes = c.Type(int, default=DEFAULT_MAX_BIB_BYTES)
+
+
+class ReportgenPlugin(BasePlugin[ReportgenConfig]):
+    """Fails the MkDocs build on any check error; warnings count towards `--strict`."""
+
+    def __init__(self) -> None:
+        self.analysis: Analysis | None = None
+        self.settings: Settings | None = None
+        self.pages: dict[str, str] = {}
+
+    def use_analysis(self, analysis: Analysis) -> None:
+        """Reuse an analysis the CLI already ran, so a build parses everything once."""
+        self.analysis = analysis
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        root = Path(config.config_file_path or ".").resolve().parent
+        self.settings = settings_from_options(root, dict(self.config))
+        analysis = self.analysis or analyse(self.settings)
+        self.analysis = None  # `mkdocs serve` reuses the plugin; reload on every build
+        for diagnostic in analysis.diagnostics:
+            if not diagnostic.is_error:
+                log.warning(format_text([diagnostic]).splitlines()[0])
+        if not analysis.ok:
+            raise PluginError("reportgen check failed:\n" + format_text(analysis.diagnostics))
+        self.pages = render_site(analysis.project)
+        return config
+
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        for path, markdown in self.pages.items():
+            existing = files.get_file_from_path(path)
+            if existing is not None:
+                files.remove(existing)
+            files.append(File.generated(config, path, content=markdown))
+        return files
+
+    def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
+        """Editing a content file or the bib rebuilds and reloads the preview."""
+        if self.settings is not None:
+            for path in (self.settings.content_path, self.settings.bibliography_path):
+                if path.exists():
+                    server.watch(str(path))
+        return server
