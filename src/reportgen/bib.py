@@ -31,12 +31,15 @@ _SINGLE_QUOTES = re.compile(r"`([^`']*)'")
 def _quiet_parser() -> Iterator[None]:
     """Silence bibtexparser's log: it repeats each failure; ours carry file and line."""
     logger = logging.getLogger("bibtexparser")
-    previous = logger.disabled
-    logger.disabled = True
+    handler = logging.NullHandler()
+    previous = logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
     try:
         yield
     finally:
-        logger.disabled = previous
+        logger.removeHandler(handler)
+        logger.propagate = previous
 
 
 def decode(value: str) -> str:

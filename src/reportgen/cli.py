@@ -89,7 +89,7 @@ def load_settings(config_file: Path) -> Settings:
     """Read the reportgen plugin options from mkdocs.yml without validating the whole config."""
     root = config_file.resolve().parent
     if not config_file.exists():
-        return Settings(root=Path.cwd())
+        return Settings(root=root)
     from mkdocs.utils.yaml import yaml_load
 
     try:

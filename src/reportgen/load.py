@@ -9,7 +9,6 @@ Structural problems (YAML syntax, schema) are found here; semantic ones
 from __future__ import annotations
 
 import bisect
-import datetime
 import difflib
 import json
 import re
@@ -22,6 +21,7 @@ from typing import Any
 import jsonschema
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from reportgen import citations
@@ -127,8 +127,16 @@ def load_report(path: Path, settings: Settings) -> tuple[Report | None, list[Dia
     return report, builder.diagnostics
 
 
+class _Constructor(RoundTripConstructor):
+    """Keeps dates as written, so a bad date is a schema error at its line, not a crash."""
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_str)
+
+
 def _yaml() -> YAML:
     yaml = YAML(typ="rt")
+    yaml.Constructor = _Constructor
     yaml.allow_duplicate_keys = False
     return yaml
 
@@ -145,13 +153,11 @@ def _yaml_error(exc: MarkedYAMLError, shown: str) -> Diagnostic:
 
 
 def to_plain(node: Any) -> Any:
-    """Round-trip YAML objects as JSON data, dates as ISO text, for schema validation."""
+    """Round-trip YAML objects as plain JSON data, for schema validation."""
     if isinstance(node, dict):
         return {str(k): to_plain(v) for k, v in node.items()}
     if isinstance(node, list):
         return [to_plain(v) for v in node]
-    if isinstance(node, datetime.date):
-        return node.isoformat()[:10]
     return node
 
 
@@ -188,7 +194,7 @@ def _schema_diagnostic(
     problem: jsonschema.ValidationError, data: CommentedMap, shown: str
 ) -> Diagnostic:
     path = list(problem.absolute_path)
-    where = ".".join(str(p) for p in path) or "report"
+    where = _path_text(path)
     line, column = _locate(data, path)
     validator = problem.validator
     if validator == "additionalProperties" and isinstance(problem.instance, dict):
@@ -214,7 +220,9 @@ def _schema_diagnostic(
         )
     if validator == "type":
         expected = problem.validator_value
-        wanted = " or ".join(expected) if isinstance(expected, list) else str(expected)
+        words = {"array": "list", "object": "mapping"}
+        kinds = expected if isinstance(expected, list) else [expected]
+        wanted = " or ".join(words.get(str(k), str(k)) for k in kinds)
         got = _json_type(problem.instance)
         message = f"{where} must be {_article(wanted)} {wanted}, not {_article(got)} {got}"
         return error("schema", message, Position(shown, line, column))
@@ -229,6 +237,14 @@ def _schema_diagnostic(
     elif validator in ("minItems", "minLength"):
         message = f"{where} must not be empty"
     return error("schema", message, Position(shown, line, column))
+
+
+def _path_text(path: list[str | int]) -> str:
+    """`sections[1].claims[2]`: the place in the file as an editor counts (from 1)."""
+    text = ""
+    for step in path:
+        text += f"[{step + 1}]" if isinstance(step, int) else f".{step}" if text else str(step)
+    return text or "report"
 
 
 def _short(message: str) -> str:
@@ -320,8 +336,8 @@ class _ReportBuilder:
             slug=str(data["slug"]),
             title=str(data["title"]),
             description=str(data["description"]) if "description" in data else None,
-            published=to_plain(data["published"]),
-            last_checked=to_plain(data["last_checked"]),
+            published=str(data["published"]),
+            last_checked=str(data["last_checked"]),
             summary=self.claims(data, "summary", ClaimKind.SUMMARY, "summary"),
             sections=tuple(sections),
             open_questions_title=str(data.get("open_questions_title") or "Open questions"),

@@ -1,0 +1,65 @@
+"""The diagnostic formats are an interface: exact text, JSON and GitHub annotations."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import FIXTURES, run_reportgen
+
+CASE = FIXTURES / "bad" / "unknown-source"
+
+
+def test_text_format_is_compiler_style_and_sorted() -> None:
+    result = run_reportgen("check", cwd=CASE)
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        "content/mini.yaml:6:40: error[unknown-source]: unknown source 'alpah': no entry with"
+        " this key in references.bib (did you mean 'alpha'?)",
+        "content/mini.yaml:10:52: error[unknown-source]: unknown source 'Beta': no entry with"
+        " this key in references.bib (keys are case-sensitive: did you mean 'beta'?)",
+        "content/mini.yaml:15:19: error[unknown-source]: unknown source 'gamma': no entry with"
+        " this key in references.bib",
+        "Found 3 errors and 0 warnings.",
+    ]
+
+
+def test_json_format_has_diagnostics_and_summary() -> None:
+    result = run_reportgen("check", "--format", "json", cwd=CASE)
+    payload = json.loads(result.stdout)
+    assert payload["summary"] == {"errors": 3, "warnings": 0, "files": 1}
+    first = payload["diagnostics"][0]
+    assert first == {
+        "severity": "error",
+        "code": "unknown-source",
+        "file": "content/mini.yaml",
+        "line": 6,
+        "column": 40,
+        "message": "unknown source 'alpah': no entry with this key in references.bib",
+        "hint": "did you mean 'alpha'?",
+    }
+
+
+def test_github_format_is_workflow_annotations() -> None:
+    result = run_reportgen("check", "--format", "github", cwd=CASE)
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        "::error file=content/mini.yaml,line=6,col=40,title=unknown-source::unknown source"
+        " 'alpah': no entry with this key in references.bib (did you mean 'alpha'?)",
+        "::error file=content/mini.yaml,line=10,col=52,title=unknown-source::unknown source"
+        " 'Beta': no entry with this key in references.bib (keys are case-sensitive: did you"
+        " mean 'beta'?)",
+        "::error file=content/mini.yaml,line=15,col=19,title=unknown-source::unknown source"
+        " 'gamma': no entry with this key in references.bib",
+    ]
+
+
+def test_clean_project_passes_with_exit_zero() -> None:
+    result = run_reportgen("check", cwd=FIXTURES.parent.parent)
+    assert result.returncode == 0
+    assert result.stdout == "All checks passed.\n"
+
+
+def test_usage_errors_exit_two_without_traceback() -> None:
+    result = run_reportgen("check", "--format", "xml", cwd=CASE)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
