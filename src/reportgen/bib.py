@@ -81,6 +81,40 @@ def _split_top_level(name: str) -> list[str]:
     return parts
 
 
+def concatenate(value: str, strings: dict[str, str]) -> str | None:
+    """Resolve BibTeX `#` concatenation (`org # " report"`), which bibtexparser leaves raw.
+
+    Returns None when a part is neither quoted, braced, a number nor a known
+    @string macro, so the caller can report it instead of printing it.
+    """
+    parts: list[str] = []
+    depth, quoted, current = 0, False, ""
+    for char in value:
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        elif char == '"' and depth == 0:
+            quoted = not quoted
+        if char == "#" and depth == 0 and not quoted:
+            parts.append(current.strip())
+            current = ""
+        else:
+            current += char
+    parts.append(current.strip())
+    out = []
+    for part in parts:
+        if len(part) >= 2 and part[0] + part[-1] in ('""', "{}"):
+            out.append(part[1:-1])
+        elif part.isdigit():
+            out.append(part)
+        elif part.lower() in strings:
+            out.append(strings[part.lower()])
+        else:
+            return None
+    return "".join(out)
+
+
 def load_bibliography(path: Path, settings: Settings) -> tuple[Bibliography, list[Diagnostic]]:
     """Every well-formed entry, plus a diagnostic for each block that failed."""
     shown = settings.display(path)
@@ -93,6 +127,7 @@ def load_bibliography(path: Path, settings: Settings) -> tuple[Bibliography, lis
     with _quiet_parser():
         library = parse_string(text, append_middleware=[SeparateCoAuthors()])
     diagnostics: list[Diagnostic] = []
+    strings = {key.lower(): str(block.value) for key, block in library.strings_dict.items()}
     sources: dict[str, Source] = {}
     folded: dict[str, Source] = {}
     for block in library.blocks:
@@ -119,7 +154,7 @@ def load_bibliography(path: Path, settings: Settings) -> tuple[Bibliography, lis
         elif isinstance(block, bibmodel.ParsingFailedBlock):
             diagnostics.append(error("bib-syntax", _failure_message(block), Position(shown, line)))
         elif isinstance(block, bibmodel.Entry):
-            source = _source(block, shown)
+            source = _source(block, shown, strings, diagnostics)
             twin = folded.get(block.key.casefold())
             if twin is not None:
                 diagnostics.append(
@@ -144,7 +179,9 @@ def _failure_message(block: bibmodel.ParsingFailedBlock) -> str:
     return f"cannot parse entry '{first_line[:60]}'{detail}"
 
 
-def _source(entry: bibmodel.Entry, shown: str) -> Source:
+def _source(
+    entry: bibmodel.Entry, shown: str, strings: dict[str, str], diagnostics: list[Diagnostic]
+) -> Source:
     fields: dict[str, str] = {}
     positions: dict[str, Position] = {}
     authors: tuple[str, ...] = ()
@@ -158,6 +195,19 @@ def _source(entry: bibmodel.Entry, shown: str) -> Source:
             fields[name] = "; ".join(names)
         else:
             raw = item.value if isinstance(item.value, str) else " ".join(map(str, item.value))
+            if getattr(item, "enclosing", None) == "no-enclosing":
+                joined = concatenate(raw, strings)
+                if joined is None:
+                    diagnostics.append(
+                        error(
+                            "bib-syntax",
+                            f"field '{name}' of '{entry.key}' uses an undefined @string macro"
+                            f" or a malformed '#' concatenation: {raw[:60]}",
+                            positions[name],
+                        )
+                    )
+                    continue
+                raw = joined
             fields[name] = raw.strip() if name in ("url", "doi") else decode(raw)
     return Source(
         key=entry.key,

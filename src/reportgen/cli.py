@@ -17,7 +17,7 @@ from reportgen.pipeline import Analysis, analyse, settings_from_options
 from reportgen.render import render_site, write_pages
 from reportgen.settings import Settings
 
-EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -32,6 +32,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(f"reportgen: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except Exception as exc:
+        if os.environ.get("REPORTGEN_DEBUG"):
+            raise
+        print(
+            f"reportgen: internal error ({type(exc).__name__}: {exc}); nothing was published."
+            " This is a bug in reportgen: rerun with REPORTGEN_DEBUG=1 and report the traceback.",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
 
 
 class UsageError(Exception):

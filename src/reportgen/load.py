@@ -21,8 +21,10 @@ from typing import Any
 import jsonschema
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.composer import Composer, ComposerError
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import AliasEvent
 
 from reportgen import citations
 from reportgen.bib import load_bibliography
@@ -127,6 +129,25 @@ def load_report(path: Path, settings: Settings) -> tuple[Report | None, list[Dia
     return report, builder.diagnostics
 
 
+MAX_YAML_DEPTH = 40
+"""Reports nest four levels deep; anything far deeper is an attack or an accident."""
+
+
+class _Composer(Composer):
+    """Refuses aliases: reports never need them, and they allow billion-laughs expansion."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.parser.check_event(AliasEvent):
+            event = self.parser.peek_event()
+            raise ComposerError(
+                None,
+                None,
+                f"YAML aliases (*{event.anchor}) are not allowed in reports; write the text out",
+                event.start_mark,
+            )
+        return super().compose_node(parent, index)
+
+
 class _Constructor(RoundTripConstructor):
     """Keeps dates as written, so a bad date is a schema error at its line, not a crash."""
 
@@ -137,6 +158,8 @@ _Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.constru
 def _yaml() -> YAML:
     yaml = YAML(typ="rt")
     yaml.Constructor = _Constructor
+    yaml.Composer = _Composer
+    yaml.max_depth = MAX_YAML_DEPTH
     yaml.allow_duplicate_keys = False
     return yaml
 
@@ -147,6 +170,8 @@ def _yaml_error(exc: MarkedYAMLError, shown: str) -> Diagnostic:
     problem = exc.problem or exc.context or "invalid YAML"
     if "duplicate key" in problem:
         problem = problem.split(" with value")[0]
+    if "maximum depth" in problem:
+        problem = f"structure nested deeper than {MAX_YAML_DEPTH} levels"
     if "'\\t'" in problem:
         problem += " (YAML indents with spaces, not tabs)"
     return error("yaml-syntax", problem, Position(shown, line, column))

@@ -6,7 +6,9 @@ adapts it to MkDocs' events, so another engine can be driven the same way.
 
 from __future__ import annotations
 
+import datetime
 import logging
+import os
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +25,20 @@ from reportgen.render import render_site
 from reportgen.settings import DEFAULT_MAX_BIB_BYTES, DEFAULT_MAX_CONTENT_BYTES, Settings
 
 log = logging.getLogger("mkdocs.plugins.reportgen")
+
+
+def pin_build_date(analysis: Analysis) -> None:
+    """Make MkDocs' one timestamp (sitemap lastmod) come from the content, not the clock.
+
+    MkDocs reads SOURCE_DATE_EPOCH for its build date; when the caller has not
+    pinned it, use the newest `last_checked` date, so two builds of one commit
+    are byte-identical whenever they run.
+    """
+    if "SOURCE_DATE_EPOCH" in os.environ:
+        return
+    dates = [r.last_checked for r in analysis.project.reports] or ["1970-01-01"]
+    newest = datetime.datetime.fromisoformat(max(dates)).replace(tzinfo=datetime.UTC)
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(newest.timestamp()))
 
 
 class ReportgenConfig(base.Config):
@@ -57,6 +73,7 @@ class ReportgenPlugin(BasePlugin[ReportgenConfig]):
         if not analysis.ok:
             raise PluginError("reportgen check failed:\n" + format_text(analysis.diagnostics))
         self.pages = render_site(analysis.project)
+        pin_build_date(analysis)
         return config
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
