@@ -1,12 +1,15 @@
-"""One negative fixture per diagnostic code: each must yield exactly its expected findings.
+"""The bad-input corpus: each case must yield exactly its expected diagnostics.
 
-A fixture is a directory under tests/fixtures/bad/ holding `content/`, a
-`references.bib` and `expected.txt` with one `severity code file line` per line.
+A case is a directory under tests/fixtures/bad/ with `expected.txt` (one
+`severity code file line` per line) and the broken half of a project: its own
+`content/` and/or `references.bib` (and `mkdocs.yml` for limits). The missing
+half comes from tests/fixtures/base/, a minimal valid project.
 """
 
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -14,6 +17,7 @@ import pytest
 from conftest import FIXTURES, run_reportgen
 
 BAD = FIXTURES / "bad"
+BASE = FIXTURES / "base"
 CASES = sorted(p for p in BAD.iterdir() if (p / "expected.txt").is_file())
 
 DOCUMENTED_CODES = {
@@ -49,9 +53,29 @@ def test_every_documented_code_has_a_fixture() -> None:
     assert covered >= DOCUMENTED_CODES
 
 
+def assemble(case: Path, target: Path) -> Path:
+    shutil.copytree(case, target)
+    if not (target / "references.bib").exists():
+        shutil.copy(BASE / "references.bib", target / "references.bib")
+    if not (target / "content").exists():
+        shutil.copytree(BASE / "content", target / "content")
+    return target
+
+
+def test_corpus_has_at_least_forty_cases() -> None:
+    assert len(CASES) >= 40
+
+
+def test_base_project_is_clean(tmp_path: Path) -> None:
+    shutil.copytree(BASE, tmp_path / "base")
+    result = run_reportgen("check", "--strict", cwd=tmp_path / "base")
+    assert result.returncode == 0, result.stdout
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
-def test_fixture_yields_exactly_its_diagnostics(case: Path) -> None:
-    result = run_reportgen("check", "--format", "json", "-f", "mkdocs.yml", cwd=case)
+def test_fixture_yields_exactly_its_diagnostics(case: Path, tmp_path: Path) -> None:
+    project = assemble(case, tmp_path / case.name)
+    result = run_reportgen("check", "--format", "json", "-f", "mkdocs.yml", cwd=project)
     assert "Traceback" not in result.stderr + result.stdout
     payload = json.loads(result.stdout)
     found = sorted((d["severity"], d["code"], d["file"], d["line"]) for d in payload["diagnostics"])
@@ -61,8 +85,8 @@ def test_fixture_yields_exactly_its_diagnostics(case: Path) -> None:
     assert payload["summary"]["errors"] == sum(row[0] == "error" for row in found)
 
 
-def test_strict_turns_the_unused_source_warning_into_a_failure() -> None:
-    case = BAD / "unused-source"
+def test_strict_turns_the_unused_source_warning_into_a_failure(tmp_path: Path) -> None:
+    case = assemble(BAD / "unused-source", tmp_path / "case")
     result = run_reportgen("check", "--strict", "-f", "mkdocs.yml", cwd=case)
     assert result.returncode == 1
     assert "references.bib:11:1: error[unused-source]" in result.stdout

@@ -26,6 +26,7 @@ from reportgen.settings import Settings
         ("`Immigration Protest'", "\u2018Immigration Protest\u2019"),
         ("{ICE} and {DMV}", "ICE and DMV"),
         ("50--60 pages", "50\u201360 pages"),
+        (r"$\alpha^2 + \beta$ in {Z}{\"u}rich", "\u03b1^2 + \u03b2 in Zürich"),
     ],
 )
 def test_latex_is_decoded_to_unicode(latex: str, text: str) -> None:

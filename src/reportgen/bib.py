@@ -23,7 +23,7 @@ from reportgen.model import Bibliography, Diagnostic, Position, Source
 from reportgen.settings import Settings
 from reportgen.textfile import read_text
 
-_LATEX = LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=True)
+_LATEX = LatexNodes2Text(math_mode="text", strict_latex_spaces=True)
 _SINGLE_QUOTES = re.compile(r"`([^`']*)'")
 
 
@@ -122,7 +122,7 @@ def load_bibliography(path: Path, settings: Settings) -> tuple[Bibliography, lis
     if problem is not None:
         if not path.exists():
             problem = error("bib-syntax", f"bibliography '{shown}' does not exist", Position(shown))
-        return Bibliography(shown, {}), [problem]
+        return Bibliography(shown, {}, readable=False), [problem]
     assert text is not None
     with _quiet_parser():
         library = parse_string(text, append_middleware=[SeparateCoAuthors()])

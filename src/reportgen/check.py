@@ -29,7 +29,7 @@ def check(project: Project, *, complete: bool = True) -> list[Diagnostic]:
         out.extend(check_report(report, project.bibliography))
     out.extend(_duplicate_slugs(project.reports))
     out.extend(check_bibliography(project.bibliography))
-    if complete:
+    if complete and project.bibliography.readable:
         out.extend(_unused_sources(project))
     return out
 
@@ -59,6 +59,8 @@ def _excerpt(text: str, width: int = 50) -> str:
 
 
 def _unknown_sources(report: Report, bibliography: Bibliography) -> Iterator[Diagnostic]:
+    if not bibliography.readable:
+        return  # the bib's own diagnostic is the one worth reading
     keys = list(bibliography.sources)
     for claim in report.claims:
         for citation in claim.citations:

@@ -113,7 +113,7 @@ def load_report(path: Path, settings: Settings) -> tuple[Report | None, list[Dia
     except (YAMLError, RecursionError, ValueError) as exc:
         return None, [error("yaml-syntax", f"not valid YAML: {exc}", Position(shown))]
     if not isinstance(data, CommentedMap):
-        kind = "empty" if data is None else f"a {type(data).__name__}"
+        kind = "empty" if data is None else f"a {_yaml_word(_json_type(to_plain(data)))}"
         return None, [
             error(
                 "schema",
@@ -245,10 +245,9 @@ def _schema_diagnostic(
         )
     if validator == "type":
         expected = problem.validator_value
-        words = {"array": "list", "object": "mapping"}
         kinds = expected if isinstance(expected, list) else [expected]
-        wanted = " or ".join(words.get(str(k), str(k)) for k in kinds)
-        got = _json_type(problem.instance)
+        wanted = " or ".join(_yaml_word(str(k)) for k in kinds)
+        got = _yaml_word(_json_type(problem.instance))
         message = f"{where} must be {_article(wanted)} {wanted}, not {_article(got)} {got}"
         return error("schema", message, Position(shown, line, column))
     if validator == "anyOf":
@@ -278,6 +277,11 @@ def _short(message: str) -> str:
 
 def _article(word: str) -> str:
     return "an" if word[:1] in "aeiou" else "a"
+
+
+def _yaml_word(json_type: str) -> str:
+    """JSON Schema's type names in the words of YAML editors."""
+    return {"array": "list", "object": "mapping", "null": "empty value"}.get(json_type, json_type)
 
 
 def _json_type(value: Any) -> str:
@@ -312,7 +316,8 @@ def _locate(data: CommentedMap, path: list[str | int]) -> tuple[int, int]:
     line, column = node.lc.line, node.lc.col
     for step in path:
         if isinstance(node, CommentedMap) and step in node:
-            line, column = node.lc.value(step)
+            # An empty value has no token of its own; point at its key instead.
+            line, column = node.lc.key(step) if node[step] is None else node.lc.value(step)
         elif isinstance(node, CommentedSeq) and isinstance(step, int) and step < len(node):
             line, column = node.lc.item(step)
         else:

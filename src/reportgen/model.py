@@ -161,6 +161,8 @@ class Bibliography:
 
     path: str
     sources: dict[str, Source]
+    readable: bool = True
+    """False when the file itself could not be read; citation checks then say nothing."""
 
 
 @dataclass(frozen=True)
