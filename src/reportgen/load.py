@@ -136,6 +136,10 @@ MAX_YAML_DEPTH = 40
 class _Composer(Composer):
     """Refuses aliases: reports never need them, and they allow billion-laughs expansion."""
 
+    def __init__(self, loader: Any = None) -> None:
+        super().__init__(loader)
+        self.warn_double_anchors = False  # harmless without aliases, which are refused
+
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.parser.check_event(AliasEvent):
             event = self.parser.peek_event()

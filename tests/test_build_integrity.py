@@ -1,0 +1,78 @@
+"""Builds are atomic (a failure leaves the old site) and reproducible (byte-identical)."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from conftest import SEED_CONTENT, run_reportgen
+from reportgen import cli
+
+pytestmark = pytest.mark.e2e
+
+
+def digest(site: Path) -> dict[str, str]:
+    return {
+        p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(site.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_two_builds_of_the_same_input_are_byte_identical(project: Path) -> None:
+    assert run_reportgen("build", "--out", "one", cwd=project).returncode == 0
+    assert run_reportgen("build", "--out", "two", cwd=project).returncode == 0
+    one, two = digest(project / "one"), digest(project / "two")
+    assert len(one) > 20
+    assert one == two
+
+
+def test_leftover_staging_directories_are_never_left_behind(project: Path) -> None:
+    assert run_reportgen("build", cwd=project).returncode == 0
+    (project / SEED_CONTENT).write_text("slug: [broken\n", encoding="utf-8")
+    assert run_reportgen("build", cwd=project).returncode == 1
+    assert sorted(p.name for p in project.iterdir() if p.name.startswith(".site")) == []
+
+
+@pytest.mark.parametrize("failure", [KeyboardInterrupt, RuntimeError])
+def test_interrupted_or_crashing_build_leaves_the_previous_site(
+    project: Path, monkeypatch: pytest.MonkeyPatch, failure: type[BaseException]
+) -> None:
+    monkeypatch.chdir(project)
+    assert cli.main(["build"]) == 0
+    before = digest(project / "site")
+
+    import mkdocs.commands.build as mkdocs_build
+
+    real_build = mkdocs_build.build
+
+    def half_then_fail(config: object, **kwargs: object) -> None:
+        real_build(config, **kwargs)  # the staging site is complete...
+        raise failure("stopped mid-build")  # ...but the swap never happens
+
+    monkeypatch.setattr(mkdocs_build, "build", half_then_fail)
+    code = cli.main(["build"])
+    assert code == (130 if failure is KeyboardInterrupt else 3)
+    assert digest(project / "site") == before
+    assert [p.name for p in project.iterdir() if p.name.startswith(".site")] == []
+
+
+def test_template_crash_is_reported_without_traceback_and_publishes_nothing(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(project)
+    assert cli.main(["build"]) == 0
+    before = digest(project / "site")
+    import jinja2
+
+    def broken(self: jinja2.Template, *args: object, **kwargs: object) -> str:
+        raise jinja2.TemplateError("boom in a template")
+
+    monkeypatch.setattr(jinja2.Template, "render", broken)
+    assert cli.main(["build"]) == 3
+    err = capsys.readouterr().err
+    assert "internal error" in err
+    assert "Traceback" not in err
+    assert digest(project / "site") == before
