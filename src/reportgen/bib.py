@@ -185,11 +185,13 @@ def _source(
     fields: dict[str, str] = {}
     positions: dict[str, Position] = {}
     authors: tuple[str, ...] = ()
+    organizations: set[str] = set()
     for item in entry.fields:
         name = item.key.lower()
         positions[name] = Position(shown, item.start_line + 1)
         if name in ("author", "editor") and isinstance(item.value, list):
             names = tuple(display_name(n) for n in item.value if n.strip())
+            organizations.update(display_name(n) for n in item.value if n.strip().startswith("{"))
             if name == "author" or not authors:
                 authors = names
             fields[name] = "; ".join(names)
@@ -216,4 +218,6 @@ def _source(
         authors=authors,
         position=Position(shown, (entry.start_line or 0) + 1),
         field_positions=positions,
+        raw=(entry.raw or "").strip(),
+        organizations=frozenset(organizations),
     )

@@ -8,7 +8,10 @@ it without re-reading the file.
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass, field
+
+_SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([.,;:?!])")
 
 
 @dataclass(frozen=True, order=True)
@@ -95,8 +98,9 @@ class Claim:
 
     @property
     def text(self) -> str:
-        """The claim's prose without its citation markers (for previews and search)."""
-        return "".join(s for s in self.segments if isinstance(s, str))
+        """The claim's prose without its citation markers (for excerpts and open data)."""
+        prose = "".join(s for s in self.segments if isinstance(s, str))
+        return _SPACE_BEFORE_PUNCTUATION.sub(r"\1", " ".join(prose.split()))
 
 
 @dataclass(frozen=True)
@@ -149,6 +153,10 @@ class Source:
     authors: tuple[str, ...]
     position: Position
     field_positions: dict[str, Position] = field(default_factory=dict)
+    raw: str = ""
+    """The entry as written in the bib, for faithful BibTeX downloads."""
+    organizations: frozenset[str] = frozenset()
+    """Authors written in braces: institutions, never split into given and family names."""
 
     def get(self, name: str) -> str | None:
         value = self.fields.get(name)

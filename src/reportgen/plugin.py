@@ -21,7 +21,7 @@ from mkdocs.structure.files import File, Files
 
 from reportgen.diagnostics import format_text
 from reportgen.pipeline import Analysis, analyse, settings_from_options
-from reportgen.render import render_site
+from reportgen.render import render_head, render_site
 from reportgen.settings import DEFAULT_MAX_BIB_BYTES, DEFAULT_MAX_CONTENT_BYTES, Settings
 
 log = logging.getLogger("mkdocs.plugins.reportgen")
@@ -57,6 +57,7 @@ class ReportgenPlugin(BasePlugin[ReportgenConfig]):
         self.analysis: Analysis | None = None
         self.settings: Settings | None = None
         self.pages: dict[str, str] = {}
+        self.head: dict[str, str] = {}
 
     def use_analysis(self, analysis: Analysis) -> None:
         """Reuse an analysis the CLI already ran, so a build parses everything once."""
@@ -73,6 +74,7 @@ class ReportgenPlugin(BasePlugin[ReportgenConfig]):
         if not analysis.ok:
             raise PluginError("reportgen check failed:\n" + format_text(analysis.diagnostics))
         self.pages = render_site(analysis.project)
+        self.head = render_head(analysis.project)
         pin_build_date(analysis)
         return config
 
@@ -83,6 +85,13 @@ class ReportgenPlugin(BasePlugin[ReportgenConfig]):
                 files.remove(existing)
             files.append(File.generated(config, path, content=markdown))
         return files
+
+    def on_page_context(
+        self, context: dict[str, Any], /, *, page: Any, config: MkDocsConfig, nav: Any
+    ) -> dict[str, Any]:
+        """Hand the page's JSON-LD to the theme override, which puts it in <head>."""
+        context["reportgen_jsonld"] = self.head.get(page.file.src_uri)
+        return context
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         """Editing a content file or the bib rebuilds and reloads the preview."""

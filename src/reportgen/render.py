@@ -9,32 +9,17 @@ anchors and backlinks.
 
 from __future__ import annotations
 
-import datetime
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote
 
 import jinja2
 from markupsafe import Markup, escape
 
-from reportgen.check import url_problem
-from reportgen.model import CitationGroup, Claim, Project, Report, Source
-
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
+from reportgen.model import Project, Report, Source
+from reportgen.numbering import number_sources, report_view
+from reportgen.opendata import data_files, jsonld
+from reportgen.sourcefmt import human_date, issued, join_names, link, preview, publisher
 
 # Characters Python-Markdown treats as syntax and accepts backslash escapes for;
 # `<`, `>` and `&` are turned into entities instead.
@@ -46,164 +31,6 @@ def md_inline(text: str) -> Markup:
     """Escape text for Markdown inline context (headings, link texts) so it stays text."""
     flat = " ".join(str(text).split())
     return Markup(str(escape(_MD_SPECIAL.sub(r"\\\1", flat))))
-
-
-def human_date(value: str) -> str:
-    """'2025-06-13' -> '13 June 2025'; partial dates keep their precision ('June 2025')."""
-    parts = value.split("-")
-    try:
-        if len(parts) == 3:
-            day = datetime.date.fromisoformat(value)
-            return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
-        if len(parts) == 2 and 1 <= int(parts[1]) <= 12:
-            return f"{MONTHS[int(parts[1]) - 1]} {int(parts[0])}"
-    except ValueError:
-        pass
-    return value
-
-
-def join_names(names: tuple[str, ...] | list[str]) -> str:
-    """'A', 'A and B', 'A, B and C'."""
-    if len(names) <= 2:
-        return " and ".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]
-
-
-def publisher(source: Source) -> str | None:
-    """Who published it, unless that merely repeats the author."""
-    for name in ("publisher", "institution", "organization", "journal", "journaltitle"):
-        value = source.get(name)
-        if value and value not in source.authors:
-            return value
-    return None
-
-
-def issued(source: Source) -> str | None:
-    """The publication date as ISO text, from biblatex `date` or BibTeX `year`/`month`."""
-    if source.get("date"):
-        return source.get("date")
-    year = source.get("year")
-    if year and source.get("month"):
-        month = MONTHS_BY_NAME.get(str(source.get("month")).lower()[:3])
-        if month:
-            return f"{year}-{month:02d}"
-    return year
-
-
-MONTHS_BY_NAME = {m[:3].lower(): i for i, m in enumerate(MONTHS, start=1)}
-
-
-def link(source: Source) -> str | None:
-    """The address readers follow: the URL if it is safe, else the DOI resolver."""
-    url = source.get("url")
-    if url and url_problem(url) is None:
-        return url
-    doi = source.get("doi")
-    if doi:
-        return "https://doi.org/" + quote(doi.removeprefix("https://doi.org/"), safe="/:;()._-")
-    return None
-
-
-def preview(source: Source) -> str:
-    """One line naming the source, for marker tooltips and accessible names."""
-    parts = [join_names(source.authors)] if source.authors else []
-    parts.append(source.get("title") or source.key)
-    tail = ", ".join(x for x in (publisher(source), human_date(issued(source) or "")) if x)
-    text = ": ".join(parts)
-    return f"{text} ({tail})" if tail else text
-
-
-@dataclass(frozen=True)
-class Backlink:
-    """One claim citing a reference; `label` is Wikipedia's a, b, c."""
-
-    claim: Claim
-    label: str
-
-
-@dataclass(frozen=True)
-class Reference:
-    """A source as numbered within one report."""
-
-    number: int
-    source: Source
-    backlinks: tuple[Backlink, ...]
-
-    @property
-    def anchor(self) -> str:
-        return f"src-{self.number}"
-
-
-@dataclass(frozen=True)
-class Marker:
-    """One rendered `[n]` marker."""
-
-    number: int
-    key: str
-    source: Source | None
-
-
-@dataclass(frozen=True)
-class ReportView:
-    """Everything the report template needs, computed once."""
-
-    report: Report
-    numbers: dict[str, int]
-    references: tuple[Reference, ...]
-    open_questions_number: int
-
-    def pieces(self, claim: Claim) -> list[str | list[Marker]]:
-        """Claim prose interleaved with marker runs, for the template to lay out."""
-        out: list[str | list[Marker]] = []
-        by_number = {r.number: r.source for r in self.references}
-        for segment in claim.segments:
-            if isinstance(segment, CitationGroup):
-                out.append(
-                    [
-                        Marker(self.numbers[c.key], c.key, by_number.get(self.numbers[c.key]))
-                        for c in segment.citations
-                    ]
-                )
-            else:
-                out.append(segment)
-        return out
-
-
-def number_sources(report: Report) -> dict[str, int]:
-    """Per-report numbering in order of first citation, in reading order."""
-    numbers: dict[str, int] = {}
-    for claim in report.claims:
-        for citation in claim.citations:
-            numbers.setdefault(citation.key, len(numbers) + 1)
-    return numbers
-
-
-def report_view(report: Report, sources: dict[str, Source]) -> ReportView:
-    numbers = number_sources(report)
-    citing: dict[str, list[Claim]] = {key: [] for key in numbers}
-    for claim in report.claims:
-        for key in dict.fromkeys(c.key for c in claim.citations):
-            citing[key].append(claim)
-    references = tuple(
-        Reference(
-            number=number,
-            source=sources[key],
-            backlinks=tuple(Backlink(c, _letter(i)) for i, c in enumerate(citing[key])),
-        )
-        for key, number in numbers.items()
-        if key in sources
-    )
-    return ReportView(report, numbers, references, len(report.sections) + 1)
-
-
-def _letter(index: int) -> str:
-    """a..z, then aa, ab..: Wikipedia's backlink labels."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(ord("a") + rest) + letters
-    return letters
 
 
 @dataclass(frozen=True)
@@ -274,19 +101,31 @@ def environment() -> jinja2.Environment:
 
 
 def render_site(project: Project) -> dict[str, str]:
-    """Every generated page, keyed by its path under the docs directory."""
+    """Every generated file (pages and downloads), keyed by its path under the docs directory."""
     env = environment()
-    sources = project.bibliography.sources
     reports = sorted_reports(project)
-    views = {r.slug: report_view(r, sources) for r in reports}
+    views = {r.slug: report_view(r, project.bibliography.sources) for r in reports}
+    open_questions = sum(len(r.open_questions) for r in reports)
     pages = {
-        "index.md": env.get_template("index.md.j2").render(reports=reports, views=views),
+        "index.md": env.get_template("index.md.j2").render(
+            reports=reports, views=views, open_questions=open_questions
+        ),
         "sources.md": env.get_template("sources.md.j2").render(entries=source_entries(project)),
+        "open-questions.md": env.get_template("open-questions.md.j2").render(
+            reports=reports, open_questions=open_questions
+        ),
     }
     report_template = env.get_template("report.md.j2")
     for report in reports:
         pages[report_path(report)] = report_template.render(view=views[report.slug])
+        pages.update(data_files(views[report.slug]))
     return pages
+
+
+def render_head(project: Project) -> dict[str, str]:
+    """schema.org JSON-LD per report page, for engines that can put it in the page head."""
+    sources = project.bibliography.sources
+    return {report_path(r): jsonld(report_view(r, sources)) for r in project.reports}
 
 
 def write_pages(pages: dict[str, str], out: Path) -> list[Path]:

@@ -1,0 +1,113 @@
+/* reportgen reader features: citation previews and claim permalinks.
+ * Progressive enhancement only: without this script every marker is still a
+ * plain link to its reference (with a native title tooltip) and every claim
+ * anchor still works. Loads nothing from anywhere. */
+(function () {
+  "use strict";
+
+  var tip = null;
+  var owner = null;
+  var status = null;
+
+  function reference(marker) {
+    var id = (marker.getAttribute("href") || "").slice(1);
+    return id ? document.getElementById(id) : null;
+  }
+
+  function ensureTip() {
+    if (!tip) {
+      tip = document.createElement("div");
+      tip.id = "citation-preview";
+      tip.className = "citation-preview";
+      tip.setAttribute("role", "tooltip");
+      tip.hidden = true;
+      document.body.appendChild(tip);
+    }
+    return tip;
+  }
+
+  function show(marker) {
+    var ref = reference(marker);
+    if (!ref) return;
+    var box = ensureTip();
+    var copy = ref.cloneNode(true);
+    copy.removeAttribute("id");
+    Array.prototype.forEach.call(copy.querySelectorAll(".backlinks, [id]"), function (el) {
+      if (el.classList.contains("backlinks")) el.remove(); else el.removeAttribute("id");
+    });
+    box.replaceChildren();
+    var label = document.createElement("strong");
+    label.textContent = marker.textContent + " ";
+    box.appendChild(label);
+    while (copy.firstChild) box.appendChild(copy.firstChild);
+    box.hidden = false;
+    var rect = marker.getBoundingClientRect();
+    var top = window.scrollY + rect.bottom + 6;
+    var left = Math.max(8, Math.min(window.scrollX + rect.left, window.scrollX + document.documentElement.clientWidth - box.offsetWidth - 8));
+    box.style.top = top + "px";
+    box.style.left = left + "px";
+    marker.setAttribute("aria-describedby", box.id);
+    owner = marker;
+  }
+
+  function hide() {
+    if (tip) tip.hidden = true;
+    if (owner) owner.removeAttribute("aria-describedby");
+    owner = null;
+  }
+
+  function announce(text) {
+    if (!status) {
+      status = document.createElement("div");
+      status.className = "reportgen-status";
+      status.setAttribute("role", "status");
+      status.setAttribute("aria-live", "polite");
+      document.body.appendChild(status);
+    }
+    status.textContent = text;
+    window.setTimeout(function () { status.textContent = ""; }, 2500);
+  }
+
+  function init() {
+    var markers = document.querySelectorAll("a.citation");
+    Array.prototype.forEach.call(markers, function (marker) {
+      if (marker.title) {
+        marker.dataset.preview = marker.title;
+        marker.removeAttribute("title");
+      }
+      marker.addEventListener("mouseenter", function () { show(marker); });
+      marker.addEventListener("mouseleave", hide);
+      marker.addEventListener("focus", function () { show(marker); });
+      marker.addEventListener("blur", hide);
+      marker.addEventListener("touchend", function (event) {
+        // First tap previews; a second tap on the same marker follows the link.
+        if (owner !== marker) {
+          event.preventDefault();
+          show(marker);
+        }
+      });
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") hide();
+    });
+    Array.prototype.forEach.call(document.querySelectorAll("a.claim-link"), function (link) {
+      link.addEventListener("click", function () {
+        var url = new URL(link.getAttribute("href"), window.location.href).href;
+        if (navigator.clipboard && window.isSecureContext) {
+          navigator.clipboard.writeText(url).then(
+            function () { announce("Link copied: " + url); },
+            function () { announce("Link: " + url); }
+          );
+        } else {
+          announce("Link: " + url);
+        }
+      });
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();

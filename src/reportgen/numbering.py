@@ -1,0 +1,104 @@
+"""Per-report numbering: sources in order of first citation, markers and backlinks.
+
+The numbers readers see are computed once here and shared by the page, the
+open-data downloads and the tests.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reportgen.model import CitationGroup, Claim, Report, Source
+
+
+@dataclass(frozen=True)
+class Backlink:
+    """One claim citing a reference; `label` is Wikipedia's a, b, c."""
+
+    claim: Claim
+    label: str
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A source as numbered within one report."""
+
+    number: int
+    source: Source
+    backlinks: tuple[Backlink, ...]
+
+    @property
+    def anchor(self) -> str:
+        return f"src-{self.number}"
+
+
+@dataclass(frozen=True)
+class Marker:
+    """One rendered `[n]` marker."""
+
+    number: int
+    key: str
+    source: Source | None
+
+
+@dataclass(frozen=True)
+class ReportView:
+    """Everything the report template needs, computed once."""
+
+    report: Report
+    numbers: dict[str, int]
+    references: tuple[Reference, ...]
+    open_questions_number: int
+
+    def pieces(self, claim: Claim) -> list[str | list[Marker]]:
+        """Claim prose interleaved with marker runs, for the template to lay out."""
+        out: list[str | list[Marker]] = []
+        by_number = {r.number: r.source for r in self.references}
+        for segment in claim.segments:
+            if isinstance(segment, CitationGroup):
+                out.append(
+                    [
+                        Marker(self.numbers[c.key], c.key, by_number.get(self.numbers[c.key]))
+                        for c in segment.citations
+                    ]
+                )
+            else:
+                out.append(segment)
+        return out
+
+
+def number_sources(report: Report) -> dict[str, int]:
+    """Per-report numbering in order of first citation, in reading order."""
+    numbers: dict[str, int] = {}
+    for claim in report.claims:
+        for citation in claim.citations:
+            numbers.setdefault(citation.key, len(numbers) + 1)
+    return numbers
+
+
+def report_view(report: Report, sources: dict[str, Source]) -> ReportView:
+    numbers = number_sources(report)
+    citing: dict[str, list[Claim]] = {key: [] for key in numbers}
+    for claim in report.claims:
+        for key in dict.fromkeys(c.key for c in claim.citations):
+            citing[key].append(claim)
+    references = tuple(
+        Reference(
+            number=number,
+            source=sources[key],
+            backlinks=tuple(Backlink(c, _letter(i)) for i, c in enumerate(citing[key])),
+        )
+        for key, number in numbers.items()
+        if key in sources
+    )
+    return ReportView(report, numbers, references, len(report.sections) + 1)
+
+
+def _letter(index: int) -> str:
+    """a..z, then aa, ab..: Wikipedia's backlink labels."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("a") + rest) + letters
+    return letters

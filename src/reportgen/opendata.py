@@ -1,0 +1,169 @@
+"""Machine-readable companions of each report: claims JSON, CSL-JSON, BibTeX, JSON-LD.
+
+Readers and other tools should be able to verify a report without scraping
+it, so every report page links its claims with their citation keys and
+numbers, and its sources in the two formats reference managers import.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from reportgen.model import ClaimKind, Report, Source
+from reportgen.numbering import ReportView
+from reportgen.sourcefmt import issued, link, publisher
+
+CSL_TYPES = {
+    "online": "webpage",
+    "misc": "document",
+    "report": "report",
+    "techreport": "report",
+    "article": "article-journal",
+    "book": "book",
+    "inproceedings": "paper-conference",
+    "incollection": "chapter",
+    "thesis": "thesis",
+    "phdthesis": "thesis",
+}
+
+
+def _dumps(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+
+
+def claims_json(view: ReportView) -> str:
+    """The report as data: every claim with its citation keys and the numbers readers see."""
+    report = view.report
+    section_of: dict[str, str] = {}
+    for section in report.sections:
+        for claim in section.claims:
+            section_of[claim.id] = f"{section.number}. {section.title}"
+    claims = [
+        {
+            "id": claim.id,
+            "kind": claim.kind.name.lower(),
+            "section": section_of.get(claim.id, _part_name(claim.kind, report)),
+            "text": claim.text,
+            "citations": [{"key": c.key, "number": view.numbers[c.key]} for c in claim.citations],
+        }
+        for claim in report.claims
+    ]
+    return _dumps(
+        {
+            "slug": report.slug,
+            "title": report.title,
+            "published": report.published,
+            "last_checked": report.last_checked,
+            "claims": claims,
+            "sources": [
+                {"number": r.number, "key": r.source.key, "title": r.source.get("title")}
+                for r in view.references
+            ],
+        }
+    )
+
+
+def _part_name(kind: ClaimKind, report: Report) -> str:
+    if kind is ClaimKind.SUMMARY:
+        return "Executive summary"
+    if kind is ClaimKind.OPEN_QUESTION:
+        return report.open_questions_title
+    return "Bottom line"
+
+
+def csl_item(source: Source) -> dict[str, Any]:
+    """One CSL-JSON item, the format Zotero and citeproc read."""
+    item: dict[str, Any] = {
+        "id": source.key,
+        "type": CSL_TYPES.get(source.entry_type, "document"),
+        "title": source.get("title") or source.key,
+    }
+    if source.authors:
+        item["author"] = [_csl_name(name, source) for name in source.authors]
+    date = issued(source)
+    if date:
+        item["issued"] = {"date-parts": [_date_parts(date)]}
+    if source.get("urldate"):
+        item["accessed"] = {"date-parts": [_date_parts(str(source.get("urldate")))]}
+    url = link(source)
+    if url:
+        item["URL"] = url
+    for field, csl in (("doi", "DOI"), ("number", "number"), ("type", "genre"), ("isbn", "ISBN")):
+        value = source.get(field)
+        if value:
+            item[csl] = value
+    who = publisher(source)
+    if who:
+        item["publisher"] = who
+    return item
+
+
+def _csl_name(name: str, source: Source) -> dict[str, str]:
+    if name in source.organizations or " " not in name:
+        return {"literal": name}
+    given, _, family = name.rpartition(" ")
+    return {"family": family, "given": given}
+
+
+def _date_parts(value: str) -> list[int]:
+    return [int(p) for p in re.findall(r"\d+", value)[:3]]
+
+
+def csl_json(view: ReportView) -> str:
+    return _dumps([csl_item(r.source) for r in view.references])
+
+
+def bibtex(view: ReportView) -> str:
+    """The cited entries exactly as written in references.bib, in citation-number order."""
+    blocks = [f"% [{r.number}]\n{r.source.raw}" for r in view.references if r.source.raw]
+    return "\n\n".join(blocks) + "\n"
+
+
+def jsonld(view: ReportView, page_url: str | None = None) -> str:
+    """schema.org Article for the page head; safe to embed in a <script> element."""
+    report = view.report
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "Article",
+        "headline": report.title,
+        "datePublished": report.published,
+        "dateModified": report.last_checked,
+        "citation": [_creative_work(r.source) for r in view.references],
+    }
+    if report.description:
+        data["description"] = report.description
+    if page_url:
+        data["url"] = page_url
+    text = json.dumps(data, ensure_ascii=False, sort_keys=False)
+    # `</script>` inside a string must not close the element.
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _creative_work(source: Source) -> dict[str, Any]:
+    work: dict[str, Any] = {"@type": "CreativeWork", "name": source.get("title") or source.key}
+    if source.authors:
+        work["author"] = [
+            {"@type": "Organization" if " " in a else "Person", "name": a} for a in source.authors
+        ]
+    url = link(source)
+    if url:
+        work["url"] = url
+    date = issued(source)
+    if date:
+        work["datePublished"] = date
+    who = publisher(source)
+    if who:
+        work["publisher"] = {"@type": "Organization", "name": who}
+    return work
+
+
+def data_files(view: ReportView) -> dict[str, str]:
+    """The downloads for one report, keyed by their path beside the report page."""
+    slug = view.report.slug
+    return {
+        f"reports/{slug}.json": claims_json(view),
+        f"reports/{slug}.csl.json": csl_json(view),
+        f"reports/{slug}.bib": bibtex(view),
+    }
