@@ -134,7 +134,11 @@ MAX_YAML_DEPTH = 40
 
 
 class _Composer(Composer):
-    """Refuses aliases: reports never need them, and they allow billion-laughs expansion."""
+    """Refuses aliases and explicit tags: reports need neither.
+
+    Aliases allow billion-laughs expansion; tags (`!!str`, `!custom`) turn keys
+    and values into objects that no longer compare equal to plain text.
+    """
 
     def __init__(self, loader: Any = None) -> None:
         super().__init__(loader)
@@ -147,6 +151,15 @@ class _Composer(Composer):
                 None,
                 None,
                 f"YAML aliases (*{event.anchor}) are not allowed in reports; write the text out",
+                event.start_mark,
+            )
+        event = self.parser.peek_event()
+        if getattr(event, "tag", None) is not None:
+            tag = str(event.tag).replace("tag:yaml.org,2002:", "!!")
+            raise ComposerError(
+                None,
+                None,
+                f"YAML tags ({tag}) are not allowed in reports; write plain values",
                 event.start_mark,
             )
         return super().compose_node(parent, index)

@@ -18,6 +18,9 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
 
 from reportgen.diagnostics import format_text
 from reportgen.pipeline import Analysis, analyse, settings_from_options
@@ -87,10 +90,10 @@ class ReportgenPlugin(BasePlugin[ReportgenConfig]):
         return files
 
     def on_page_context(
-        self, context: dict[str, Any], /, *, page: Any, config: MkDocsConfig, nav: Any
-    ) -> dict[str, Any]:
+        self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext:
         """Hand the page's JSON-LD to the theme override, which puts it in <head>."""
-        context["reportgen_jsonld"] = self.head.get(page.file.src_uri)
+        context["reportgen_jsonld"] = self.head.get(page.file.src_uri)  # type: ignore[typeddict-unknown-key]
         return context
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
