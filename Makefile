@@ -5,12 +5,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site test check lint serve render clean
+.PHONY: site test check serve chromium screenshot clean
 
 site: $(STAMP)
 	$(BIN)/reportgen build
 
-test: $(STAMP)
+test: $(STAMP) chromium
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
 	$(BIN)/mypy --strict src
@@ -21,6 +21,16 @@ check: $(STAMP)
 
 serve: $(STAMP)
 	$(BIN)/reportgen serve
+
+# The browser tests drive Debian's Chromium (never a downloaded browser build).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+# Refresh the README screenshot from the browser test's artifact.
+screenshot: test
+	cp test-artifacts/report-page.png screenshots/report-page.png
 
 $(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "reportgen needs Python 3.11, got " + sys.version' 

@@ -69,6 +69,9 @@
   }
 
   function init() {
+    // Material's search dialog ships without an accessible name.
+    var search = document.querySelector('.md-search[role="dialog"]');
+    if (search && !search.hasAttribute("aria-label")) search.setAttribute("aria-label", "Search");
     var markers = document.querySelectorAll("a.citation");
     Array.prototype.forEach.call(markers, function (marker) {
       if (marker.title) {

@@ -1,0 +1,254 @@
+"""What a reader sees, in real headless Chromium (Debian's package) driven by Playwright.
+
+The built site is served on 127.0.0.1; every request the browser makes is
+logged, so a request to any other host fails the suite.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from conftest import FIXTURES, REPO, SEED_SLUG, copy_project, run_reportgen
+
+pytestmark = [pytest.mark.e2e, pytest.mark.browser]
+
+ARTIFACTS = REPO / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
+PAGES = ["", f"reports/{SEED_SLUG}/", "sources/", "open-questions/"]
+
+
+def chromium_path() -> str:
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if found is None:
+        pytest.fail("Chromium is not installed; `make test` installs it with apt-get")
+    return found
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = copy_project(tmp_path_factory.mktemp("hostile-browser"))
+    shutil.rmtree(root / "content")
+    shutil.copytree(FIXTURES / "escaping" / "content", root / "content")
+    shutil.copy(FIXTURES / "escaping" / "references.bib", root / "references.bib")
+    assert run_reportgen("build", cwd=root).returncode == 0
+    return root / "site"
+
+
+def serve(directory: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+@pytest.fixture(scope="module")
+def site_url(built_site: Path) -> Iterator[str]:
+    server, url = serve(built_site)
+    yield url
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture()
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    tab.requests = []  # type: ignore[attr-defined]
+    tab.on("request", lambda request: tab.requests.append(request.url))  # type: ignore[attr-defined]
+    yield tab
+    context.close()
+
+
+def report_url(site_url: str) -> str:
+    return f"{site_url}reports/{SEED_SLUG}/"
+
+
+def test_every_citation_link_scrolls_to_its_reference(page: Page, site_url: str) -> None:
+    page.goto(report_url(site_url))
+    markers = page.locator("article a.citation")
+    assert markers.count() == 41
+    for index in range(markers.count()):
+        marker = markers.nth(index)
+        href = marker.get_attribute("href")
+        assert href is not None
+        marker.click()
+        page.wait_for_function("h => location.hash === h", arg=href)
+        in_view = page.evaluate(
+            """id => { const r = document.getElementById(id).getBoundingClientRect();
+                       return r.top >= 0 && r.top < window.innerHeight; }""",
+            href[1:],
+        )
+        assert in_view, href
+        number = marker.inner_text().strip("[]")
+        assert (
+            page.locator(f"ol.references > li:nth-child({number})").get_attribute("id")
+            == (href[1:])
+        )
+
+
+def test_preview_appears_on_hover_with_the_right_title(page: Page, site_url: str) -> None:
+    page.goto(report_url(site_url))
+    marker = page.locator("article a.citation[href='#src-7']").first
+    marker.hover()
+    preview = page.locator("#citation-preview")
+    preview.wait_for(state="visible")
+    assert "California police are illegally sharing license plate data" in preview.inner_text()
+    assert marker.get_attribute("aria-describedby") == "citation-preview"
+    page.mouse.move(0, 0)
+    preview.wait_for(state="hidden")
+
+
+def test_preview_appears_on_keyboard_focus_and_escape_hides_it(page: Page, site_url: str) -> None:
+    page.goto(report_url(site_url))
+    page.locator("article a.citation").first.scroll_into_view_if_needed()
+    for _ in range(200):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.classList.contains('citation')"):
+            break
+    else:
+        pytest.fail("no citation marker is reachable with the Tab key")
+    preview = page.locator("#citation-preview")
+    preview.wait_for(state="visible")
+    assert "Delegation of Immigration Authority Section 287(g)" in preview.inner_text()
+    page.keyboard.press("Escape")
+    preview.wait_for(state="hidden")
+
+
+def test_tap_previews_first_and_follows_on_second_tap(browser: Browser, site_url: str) -> None:
+    context = browser.new_context(
+        has_touch=True, is_mobile=True, viewport={"width": 390, "height": 800}
+    )
+    tab = context.new_page()
+    tab.goto(report_url(site_url))
+    marker = tab.locator("article a.citation[href='#src-4']").first
+    marker.tap()
+    tab.locator("#citation-preview").wait_for(state="visible")
+    assert "Privacy Impact Assessment" in tab.locator("#citation-preview").inner_text()
+    assert tab.evaluate("location.hash") == ""
+    marker.tap()
+    tab.wait_for_function("location.hash === '#src-4'")
+    context.close()
+
+
+def test_markers_have_accessible_names_naming_the_source(page: Page, site_url: str) -> None:
+    page.goto(report_url(site_url))
+    name = page.locator("article a.citation[href='#src-3']").first.get_attribute("aria-label")
+    assert name == (
+        "Source 3: Mapping 1,200 ICE Partnerships: A visual report on the 287(g) Agreement Program"
+    )
+
+
+def test_permalink_url_highlights_its_claim(page: Page, site_url: str) -> None:
+    page.goto(report_url(site_url) + "#s1-2")
+    claim = page.locator("#s1-2")
+    assert page.evaluate("document.querySelector(':target').id") == "s1-2"
+    outline = claim.evaluate("el => getComputedStyle(el).outlineStyle")
+    assert outline == "solid"
+    other = page.locator("#s1-1").evaluate("el => getComputedStyle(el).outlineStyle")
+    assert other == "none"
+
+
+def test_permalink_icon_links_to_its_claim(page: Page, site_url: str) -> None:
+    page.goto(report_url(site_url))
+    page.locator("#oq-2").hover()
+    link = page.locator("#oq-2 > a.claim-link")
+    link.click()
+    page.wait_for_function("location.hash === '#oq-2'")
+    status = page.locator(".reportgen-status")
+    assert "#oq-2" in status.inner_text()
+
+
+def test_citations_work_without_javascript(browser: Browser, site_url: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    tab = context.new_page()
+    tab.goto(report_url(site_url))
+    marker = tab.locator("article a.citation[href='#src-9']").first
+    assert "404 Media" in (marker.get_attribute("title") or "")
+    marker.click()
+    assert tab.url.endswith("#src-9")
+    assert tab.locator("#citation-preview").count() == 0
+    context.close()
+
+
+def test_no_request_leaves_the_sites_origin(page: Page, site_url: str) -> None:
+    for path in PAGES:
+        page.goto(site_url + path)
+        page.wait_for_load_state("networkidle")
+    hosts = {urlsplit(url).hostname for url in page.requests}  # type: ignore[attr-defined]
+    assert hosts == {"127.0.0.1"}
+
+
+@pytest.mark.parametrize("path", PAGES, ids=["home", "report", "sources", "open-questions"])
+def test_axe_finds_no_serious_or_critical_violation(page: Page, site_url: str, path: str) -> None:
+    page.goto(site_url + path)
+    results = Axe().run(page)
+    bad = [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert bad == []
+
+
+def test_screenshot_of_the_report_page_is_saved(page: Page, site_url: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.goto(report_url(site_url))
+    target = ARTIFACTS / "report-page.png"
+    page.screenshot(path=str(target), full_page=False)
+    assert target.stat().st_size > 10_000
+
+
+def test_hostile_content_renders_as_text_and_fires_no_dialog(
+    browser: Browser, hostile_site: Path
+) -> None:
+    server, url = serve(hostile_site)
+    context = browser.new_context()
+    tab = context.new_page()
+    dialogs: list[str] = []
+    tab.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    try:
+        for path in ("", "reports/hostile/", "sources/", "open-questions/"):
+            tab.goto(url + path)
+            tab.wait_for_load_state("networkidle")
+            for marker in tab.locator("article a.citation").all():
+                marker.hover()
+        tab.goto(url + "reports/hostile/")
+        text = tab.locator("article").inner_text()
+        assert "<script>alert('summary')</script> must show as text" in text
+        assert "<iframe src=javascript:alert(5)></iframe>" in text
+        assert tab.title().startswith("</title><script>alert('title')</script>")
+        assert dialogs == []
+    finally:
+        context.close()
+        server.shutdown()
