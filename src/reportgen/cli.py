@@ -87,6 +87,38 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("-a", "--dev-addr", default=None, help="IP:PORT (default 127.0.0.1:8000)")
     serve.set_defaults(handler=_serve)
 
+    brief = sub.add_parser("import", help="turn a plain-text brief into a content file")
+    brief.add_argument("brief", type=Path, help="the brief: title, summary, numbered sections")
+    brief.add_argument(
+        "--sources",
+        type=Path,
+        required=True,
+        help=".bib with the brief's sources; [1] is its first entry",
+    )
+    brief.add_argument("--slug", help="page slug (default: from the title)")
+    brief.add_argument("--map", dest="mapping", help="explicit numbers: 1=key,2=key,...")
+    brief.add_argument("--out", type=Path, help="content file (default: content/SLUG.yaml)")
+    brief.add_argument(
+        "--merge-sources",
+        action="store_true",
+        help="append sources missing from references.bib to it",
+    )
+    brief.add_argument("--force", action="store_true", help="overwrite an existing file")
+    brief.add_argument("-f", "--config-file", default="mkdocs.yml", type=Path)
+    brief.set_defaults(handler=_import)
+
+    new = sub.add_parser("new", help="scaffold a report with every required part")
+    new.add_argument("slug", help="lowercase letters, digits and hyphens")
+    new.add_argument("-f", "--config-file", default="mkdocs.yml", type=Path)
+    new.set_defaults(handler=_new)
+
+    stats = sub.add_parser("stats", help="citation statistics per report and per source")
+    common(stats)
+    stats.add_argument(
+        "--format", choices=("text", "json", "markdown"), default="text", dest="output_format"
+    )
+    stats.set_defaults(handler=_stats)
+
     out = sub.add_parser("render", help="write the rendered Markdown pages (for other engines)")
     common(out)
     out.add_argument("-o", "--out", type=Path, required=True)
@@ -214,4 +246,85 @@ def _render(args: argparse.Namespace) -> int:
         return EXIT_ERRORS
     written = write_pages(render_site(analysis.project), args.out)
     print(f"reportgen: wrote {len(written)} page(s) to {args.out}")
+    return EXIT_OK
+
+
+def _import(args: argparse.Namespace) -> int:
+    from reportgen.bib import load_bibliography
+    from reportgen.importer import import_brief, parse_map, write_import
+
+    settings = load_settings(args.config_file)
+    try:
+        brief = args.brief.read_text(encoding="utf-8-sig")
+        mapping = parse_map(args.mapping) if args.mapping else None
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise UsageError(str(exc)) from exc
+    sources, problems = load_bibliography(args.sources, settings)
+    if any(p.is_error for p in problems):
+        sys.stdout.write(render(problems, "text"))
+        return EXIT_ERRORS
+    result = import_brief(
+        brief,
+        settings.display(args.brief.resolve()),
+        list(sources.sources),
+        mapping=mapping,
+        slug=args.slug,
+    )
+    target = args.out or settings.content_path / f"{result.slug}.yaml"
+    if target.exists() and not args.force:
+        raise UsageError(f"{target} exists; pass --force to overwrite it")
+    write_import(result, target)
+    if args.merge_sources:
+        _merge_sources(settings, sources.sources.values())
+    sys.stdout.write(render(sorted(result.diagnostics, key=lambda d: d.sort_key()), "text"))
+    print(f"reportgen: wrote {result.claims} claims to {settings.display(target.resolve())}")
+    return EXIT_ERRORS if any(d.is_error for d in result.diagnostics) else EXIT_OK
+
+
+def _merge_sources(settings: Settings, sources: Any) -> None:
+    """Append entries the shared bibliography lacks, exactly as written in the brief's bib."""
+    from reportgen.bib import load_bibliography
+
+    existing, _ = load_bibliography(settings.bibliography_path, settings)
+    missing = [s for s in sources if s.key not in existing.sources and s.raw]
+    if missing:
+        with settings.bibliography_path.open("a", encoding="utf-8") as handle:
+            for source in missing:
+                handle.write("\n" + source.raw + "\n")
+        print(f"reportgen: added {len(missing)} source(s) to {settings.bibliography}")
+
+
+def _new(args: argparse.Namespace) -> int:
+    import datetime
+    import re
+
+    from reportgen.render import environment
+
+    if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", args.slug):
+        raise UsageError(f"slug {args.slug!r} may use only lowercase letters, digits and hyphens")
+    settings = load_settings(args.config_file)
+    target = settings.content_path / f"{args.slug}.yaml"
+    if target.exists():
+        raise UsageError(f"{settings.display(target)} exists already")
+    text = (
+        environment()
+        .get_template("new-report.yaml.j2")
+        .render(slug=args.slug, today=datetime.date.today().isoformat())
+    )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    print(
+        f"reportgen: created {settings.display(target)}; fill in the TODOs, then run"
+        " `reportgen check`"
+    )
+    return EXIT_OK
+
+
+def _stats(args: argparse.Namespace) -> int:
+    from reportgen import stats
+
+    analysis = _analyse(args)
+    reports, sources = stats.compute(analysis.project)
+    renderers = {"json": stats.render_json, "markdown": stats.render_markdown}
+    sys.stdout.write(renderers.get(args.output_format, stats.render_text)(reports, sources))
     return EXIT_OK

@@ -1,0 +1,221 @@
+"""`reportgen import`: plain-text briefs in, content files out, and back to the same text."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import FIXTURES, REPO, SEED_CONTENT, copy_project, run_reportgen
+from reportgen.load import load_report
+from reportgen.numbering import number_sources
+from reportgen.pipeline import analyse
+from reportgen.render import render_site
+from reportgen.settings import Settings
+
+BRIEFS = FIXTURES / "briefs"
+CASES = sorted(p.name for p in BRIEFS.iterdir() if p.is_dir())
+_MARKERS = re.compile(r"\[(\d+(?:\s*[,;\u2013-]\s*\d+)*)\]")
+
+
+def expand(match: re.Match[str]) -> str:
+    numbers: list[str] = []
+    for item in re.split(r"\s*[,;]\s*", match.group(1)):
+        if re.fullmatch(r"\d+\s*[\u2013-]\s*\d+", item):
+            low, high = (int(x) for x in re.split(r"\s*[\u2013-]\s*", item))
+            numbers.extend(str(n) for n in range(low, high + 1))
+        else:
+            numbers.append(item)
+    return " " + " ".join(f"[{n}]" for n in numbers) + " "
+
+
+def sentences(text: str, *, numbers: bool = True) -> list[str]:
+    """Sentences with markers spelled `[n]` one by one; whitespace and quote styles aside."""
+    text = _MARKERS.sub(expand if numbers else (lambda m: " "), text)
+    for fancy, plain in (("\u201c", '"'), ("\u201d", '"'), ("\u2018", "'"), ("\u2019", "'")):
+        text = text.replace(fancy, plain)
+    text = " ".join(text.split())
+    text = re.sub(r"\s+([.,;:?!])", r"\1", text)
+    text = re.sub(r"([.?!])\s*(\[\d+\](?: \[\d+\])*)", r"\1 \2", text)
+    return [s for s in re.split(r"(?<=[.?!])\s+(?=[^\[])", text) if s]
+
+
+def brief_body(path: Path) -> str:
+    """The brief's prose in reading order, without its title and headings."""
+    lines = path.read_text(encoding="utf-8").splitlines()[1:]
+    body = []
+    for line in lines:
+        stripped = line.strip()
+        if not stripped or re.match(r"^\d+\. ", stripped) or stripped == "Executive summary":
+            continue
+        body.append(re.sub(r"^Bottom line:\s*", "", stripped))
+    return " ".join(body)
+
+
+def rendered_body(markdown: str) -> str:
+    soup = BeautifulSoup(markdown, "html.parser")
+    return " ".join(el.get_text() for el in soup.select("p.claims, li.open-question"))
+
+
+def import_into(project: Path, case: Path, *extra: str) -> tuple[int, str, Path]:
+    result = run_reportgen(
+        "import",
+        str(case / "brief.txt"),
+        "--sources",
+        str(case / "sources.bib"),
+        "--slug",
+        case.name,
+        *extra,
+        cwd=project,
+    )
+    assert "Traceback" not in result.stderr
+    return result.returncode, result.stdout, project / "content" / f"{case.name}.yaml"
+
+
+def render_imported(path: Path, bib: Path, tmp: Path) -> str:
+    shutil.copy(bib, tmp / "references.bib")
+    settings = Settings(root=tmp)
+    report, problems = load_report(path, settings)
+    assert report is not None, problems
+    analysis = analyse(settings)
+    pages = render_site(analysis.project)
+    return pages[f"reports/{report.slug}.md"]
+
+
+def test_seed_import_reproduces_the_shipped_content(project: Path) -> None:
+    (project / SEED_CONTENT).unlink()
+    result = run_reportgen(
+        "import",
+        str(FIXTURES / "seed" / "brief.txt"),
+        "--sources",
+        "references.bib",
+        "--slug",
+        "ice-local-police-data-sharing",
+        cwd=project,
+    )
+    assert result.returncode == 0, result.stdout
+    assert run_reportgen("check", "--strict", cwd=project).returncode == 0
+    imported, _ = load_report(project / SEED_CONTENT, Settings(root=project))
+    shipped, _ = load_report(REPO / SEED_CONTENT, Settings(root=REPO))
+    assert imported is not None and shipped is not None
+    assert [(c.text, [x.key for x in c.citations]) for c in imported.claims] == [
+        (c.text, [x.key for x in c.citations]) for c in shipped.claims
+    ]
+    assert number_sources(imported) == number_sources(shipped)
+
+
+def test_seed_import_renders_the_brief_sentence_for_sentence(project: Path) -> None:
+    (project / SEED_CONTENT).unlink()
+    brief = FIXTURES / "seed" / "brief.txt"
+    run_reportgen("import", str(brief), "--sources", "references.bib", cwd=project)
+    markdown = render_site(analyse(Settings(root=project)).project)
+    page = next(
+        text
+        for path, text in markdown.items()
+        if path.startswith("reports/") and path.endswith(".md")
+    )
+    assert sentences(rendered_body(page)) == sentences(brief_body(brief))
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_brief_imports_with_the_diagnostics_its_flaws_deserve(tmp_path: Path, name: str) -> None:
+    case = BRIEFS / name
+    code, output, written = import_into(tmp_path, case)
+    assert written.is_file()
+    found = sorted(
+        (m.group(2), m.group(3), int(m.group(1)))
+        for m in re.finditer(r"brief\.txt:(\d+):\d+: (\w+)\[([\w-]+)\]", output)
+    )
+    expected = sorted(
+        (severity, code_name, int(line))
+        for severity, code_name, line in (
+            row.split() for row in (case / "expected.txt").read_text().splitlines() if row
+        )
+    )
+    assert found == expected, output
+    assert code == (1 if any(row[0] == "error" for row in expected) else 0)
+
+
+@pytest.mark.parametrize("name", ["wrapped-nonascii", "comma-groups", "quotes-ranges"])
+def test_brief_round_trips_sentence_for_sentence(tmp_path: Path, name: str) -> None:
+    case = BRIEFS / name
+    _, _, written = import_into(tmp_path, case)
+    markdown = render_imported(written, case / "sources.bib", tmp_path)
+    assert sentences(rendered_body(markdown)) == sentences(brief_body(case / "brief.txt"))
+
+
+def test_renumbered_brief_keeps_its_text(tmp_path: Path) -> None:
+    case = BRIEFS / "numbering"
+    _, _, written = import_into(tmp_path, case)
+    text = written.read_text(encoding="utf-8").replace(
+        "claims: []", "claims:\n      - Added [@oversight]."
+    )
+    written.write_text(text, encoding="utf-8")
+    markdown = render_imported(written, case / "sources.bib", tmp_path)
+    body = brief_body(case / "brief.txt") + " "
+    assert sentences(rendered_body(markdown), numbers=False) == sentences(
+        body.replace("Whether", "Added. Whether"), numbers=False
+    )
+
+
+def test_explicit_map_overrides_file_order(tmp_path: Path) -> None:
+    case = BRIEFS / "numbering"
+    _, output, written = import_into(
+        tmp_path, case, "--map", "1=reporting,2=contracts,3=oversight,5=oversight", "--force"
+    )
+    text = written.read_text(encoding="utf-8")
+    assert "without warrants [@contracts; @reporting]" in text
+    assert "import-unknown-number" not in output
+
+
+def test_import_refuses_to_overwrite_without_force(tmp_path: Path) -> None:
+    case = BRIEFS / "quotes-ranges"
+    assert import_into(tmp_path, case)[0] == 0
+    result = run_reportgen(
+        "import",
+        str(case / "brief.txt"),
+        "--sources",
+        str(case / "sources.bib"),
+        "--slug",
+        case.name,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 2
+    assert "--force" in result.stderr
+
+
+def test_merge_sources_appends_missing_entries(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    case = BRIEFS / "quotes-ranges"
+    code, _, _ = import_into(project, case, "--merge-sources")
+    assert code == 0
+    assert "@article{sensor-study," in (project / "references.bib").read_text(encoding="utf-8")
+    assert run_reportgen("check", cwd=project).returncode == 0
+
+
+def test_new_scaffolds_every_required_part(project: Path) -> None:
+    result = run_reportgen("new", "street-cameras", cwd=project)
+    assert result.returncode == 0
+    path = project / "content" / "street-cameras.yaml"
+    text = path.read_text(encoding="utf-8")
+    for field in (
+        "slug:",
+        "title:",
+        "published:",
+        "last_checked:",
+        "summary:",
+        "sections:",
+        "open_questions:",
+        "bottom_line:",
+    ):
+        assert field in text
+    assert text.count("\n# ") >= 8
+    report, problems = load_report(path, Settings(root=project))
+    assert report is not None, problems
+    check = run_reportgen("check", cwd=project)
+    assert check.returncode == 1
+    assert "content/street-cameras.yaml" in check.stdout
+    assert run_reportgen("new", "street-cameras", cwd=project).returncode == 2
