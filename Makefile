@@ -5,7 +5,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site test check serve chromium screenshot clean
+.PHONY: install site test check serve chromium screenshot clean
+
+install: $(STAMP)
 
 site: $(STAMP)
 	$(BIN)/reportgen build

@@ -63,3 +63,29 @@ def test_usage_errors_exit_two_without_traceback() -> None:
     result = run_reportgen("check", "--format", "xml", cwd=CASE)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
+
+
+def test_stats_count_claims_citations_and_sources_of_the_seed() -> None:
+    result = run_reportgen("stats", "--format", "json", cwd=FIXTURES.parent.parent)
+    assert result.returncode == 0
+    payload = json.loads(result.stdout)
+    assert payload["reports"] == [
+        {
+            "slug": "ice-local-police-data-sharing",
+            "claims": 17,
+            "citations": 41,
+            "distinct_sources": 10,
+            "multi_source_share": 0.588,
+            "single_source_claims": 7,
+            "open_questions": 3,
+        }
+    ]
+    by_key = {s["key"]: s["claims"] for s in payload["sources"]}
+    assert by_key["caag-alpr-press-2023"] == 1
+    assert by_key["wriston-nlets-2025"] == 6
+
+
+def test_stats_markdown_is_a_pull_request_summary() -> None:
+    result = run_reportgen("stats", "--format", "markdown", cwd=FIXTURES.parent.parent)
+    assert result.stdout.startswith("## Citation summary\n\n1 report, 17 claims, 10 sources,")
+    assert "| `ice-local-police-data-sharing` | 17 | 41 | 10 | 59% | 3 |" in result.stdout

@@ -89,12 +89,13 @@ def render_json(reports: list[ReportStats], sources: list[SourceStats]) -> str:
 def render_markdown(reports: list[ReportStats], sources: list[SourceStats]) -> str:
     """The pull-request summary GitHub shows from $GITHUB_STEP_SUMMARY."""
     unused = [s.key for s in sources if s.claims == 0]
+    single = sum(r.single_source_claims for r in reports)
     lines = [
         "## Citation summary",
         "",
-        f"{len(reports)} reports, {sum(r.claims for r in reports)} claims,"
-        f" {len(sources)} sources, {sum(r.single_source_claims for r in reports)} claims with a"
-        f" single source, {len(unused)} unused sources.",
+        f"{_count(len(reports), 'report')}, {_count(sum(r.claims for r in reports), 'claim')},"
+        f" {_count(len(sources), 'source')}, {_count(single, 'claim')} with a single source,"
+        f" {_count(len(unused), 'unused source')}.",
         "",
         "| report | claims | citations | sources | claims with 2+ sources | open questions |",
         "| --- | ---: | ---: | ---: | ---: | ---: |",
@@ -107,3 +108,7 @@ def render_markdown(reports: list[ReportStats], sources: list[SourceStats]) -> s
     if unused:
         lines += ["", "Unused sources: " + ", ".join(f"`{k}`" for k in unused)]
     return "\n".join(lines) + "\n"
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
