@@ -17,14 +17,14 @@ from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
 from reportgen.diagnostics import format_text
 from reportgen.pipeline import Analysis, analyse, settings_from_options
-from reportgen.render import render_head, render_site
+from reportgen.render import render_head, render_site, site_nav
 from reportgen.settings import DEFAULT_MAX_BIB_BYTES, DEFAULT_MAX_CONTENT_BYTES, Settings
 
 log = logging.getLogger("mkdocs.plugins.reportgen")
@@ -44,6 +44,17 @@ def pin_build_date(analysis: Analysis) -> None:
     os.environ["SOURCE_DATE_EPOCH"] = str(int(newest.timestamp()))
 
 
+def _nav_paths(nav: Any) -> list[str]:
+    """Every page path named in a MkDocs nav structure."""
+    if isinstance(nav, str):
+        return [nav]
+    if isinstance(nav, dict):
+        return [p for value in nav.values() for p in _nav_paths(value)]
+    if isinstance(nav, list):
+        return [p for item in nav for p in _nav_paths(item)]
+    return []
+
+
 class ReportgenConfig(base.Config):
     """Options under `plugins: - reportgen:` in mkdocs.yml; the CLI reads the same keys."""
 
@@ -51,6 +62,8 @@ class ReportgenConfig(base.Config):
     bibliography = c.Type(str, default="references.bib")
     max_content_bytes = c.Type(int, default=DEFAULT_MAX_CONTENT_BYTES)
     max_bib_bytes = c.Type(int, default=DEFAULT_MAX_BIB_BYTES)
+    nav_reports_limit = c.Type(int, default=50)
+    """Up to this many reports, each is listed in the navigation; beyond, only year pages."""
 
 
 class ReportgenPlugin(BasePlugin[ReportgenConfig]):
@@ -61,6 +74,7 @@ class ReportgenPlugin(BasePlugin[ReportgenConfig]):
         self.settings: Settings | None = None
         self.pages: dict[str, str] = {}
         self.head: dict[str, str] = {}
+        self.listed: set[str] = set()
 
     def use_analysis(self, analysis: Analysis) -> None:
         """Reuse an analysis the CLI already ran, so a build parses everything once."""
@@ -78,6 +92,11 @@ class ReportgenPlugin(BasePlugin[ReportgenConfig]):
             raise PluginError("reportgen check failed:\n" + format_text(analysis.diagnostics))
         self.pages = render_site(analysis.project)
         self.head = render_head(analysis.project)
+        if config.nav is None:  # an explicit nav in mkdocs.yml wins
+            config.nav = site_nav(
+                analysis.project, list_reports_up_to=self.config.nav_reports_limit
+            )
+        self.listed = set(_nav_paths(config.nav))
         pin_build_date(analysis)
         return config
 
@@ -86,7 +105,12 @@ class ReportgenPlugin(BasePlugin[ReportgenConfig]):
             existing = files.get_file_from_path(path)
             if existing is not None:
                 files.remove(existing)
-            files.append(File.generated(config, path, content=markdown))
+            inclusion = (
+                InclusionLevel.NOT_IN_NAV
+                if path.endswith(".md") and path not in self.listed
+                else InclusionLevel.UNDEFINED
+            )
+            files.append(File.generated(config, path, content=markdown, inclusion=inclusion))
         return files
 
     def on_page_context(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from markupsafe import Markup, escape
@@ -43,7 +44,11 @@ class SourceEntry:
 
 
 def source_entries(project: Project) -> list[SourceEntry]:
-    numbering = {r.slug: number_sources(r) for r in project.reports}
+    """Every bib entry with the reports citing it; one pass over the reports, not one per entry."""
+    cited_in: dict[str, list[tuple[Report, int]]] = {}
+    for report in sorted_reports(project):
+        for key, number in number_sources(report).items():
+            cited_in.setdefault(key, []).append((report, number))
     used: set[str] = set()
     entries = []
     ordered = sorted(
@@ -55,12 +60,7 @@ def source_entries(project: Project) -> list[SourceEntry]:
         while anchor in used:
             anchor += "-x"
         used.add(anchor)
-        cited_in = tuple(
-            (report, numbering[report.slug][source.key])
-            for report in sorted_reports(project)
-            if source.key in numbering[report.slug]
-        )
-        entries.append(SourceEntry(source, anchor, cited_in))
+        entries.append(SourceEntry(source, anchor, tuple(cited_in.get(source.key, ()))))
     return entries
 
 
@@ -72,6 +72,42 @@ def sorted_reports(project: Project) -> list[Report]:
     """Newest first, then by title: the order of the home page."""
     by_title = sorted(project.reports, key=lambda r: (r.title.casefold(), r.slug))
     return sorted(by_title, key=lambda r: r.published, reverse=True)
+
+
+HOME_LIMIT = 20
+"""The home page lists this many newest reports; year pages list the rest."""
+
+
+def by_year(reports: list[Report]) -> dict[str, list[Report]]:
+    """Reports grouped by publication year, newest year first, keeping the given order."""
+    groups: dict[str, list[Report]] = {}
+    for report in reports:
+        groups.setdefault(report.published[:4], []).append(report)
+    return dict(sorted(groups.items(), reverse=True))
+
+
+def year_path(year: str) -> str:
+    return f"years/{year}.md"
+
+
+def site_nav(project: Project, *, list_reports_up_to: int = 50) -> list[Any]:
+    """A navigation that stays small: reports are grouped by year behind index pages.
+
+    Engines render the whole navigation into every page, so listing N reports
+    would cost O(N^2); past `list_reports_up_to` reports only the year pages
+    are listed.
+    """
+    show = len(project.reports) <= list_reports_up_to
+    years = [
+        {year: [year_path(year), *(report_path(r) for r in reports)] if show else year_path(year)}
+        for year, reports in by_year(sorted_reports(project)).items()
+    ]
+    return [
+        {"Home": "index.md"},
+        {"Reports": years},
+        {"Open questions": "open-questions.md"},
+        {"Sources": "sources.md"},
+    ]
 
 
 def report_path(report: Report) -> str:
@@ -91,6 +127,7 @@ def environment() -> jinja2.Environment:
     env.filters["human_date"] = human_date
     env.globals.update(
         report_path=report_path,
+        year_path=year_path,
         publisher=publisher,
         issued=issued,
         link=link,
@@ -106,15 +143,23 @@ def render_site(project: Project) -> dict[str, str]:
     reports = sorted_reports(project)
     views = {r.slug: report_view(r, project.bibliography.sources) for r in reports}
     open_questions = sum(len(r.open_questions) for r in reports)
+    years = by_year(reports)
     pages = {
         "index.md": env.get_template("index.md.j2").render(
-            reports=reports, views=views, open_questions=open_questions
+            reports=reports[:HOME_LIMIT],
+            total=len(reports),
+            years=years,
+            views=views,
+            open_questions=open_questions,
         ),
         "sources.md": env.get_template("sources.md.j2").render(entries=source_entries(project)),
         "open-questions.md": env.get_template("open-questions.md.j2").render(
             reports=reports, open_questions=open_questions
         ),
     }
+    year_template = env.get_template("year.md.j2")
+    for year, listed in years.items():
+        pages[year_path(year)] = year_template.render(year=year, reports=listed, views=views)
     report_template = env.get_template("report.md.j2")
     for report in reports:
         pages[report_path(report)] = report_template.render(view=views[report.slug])
