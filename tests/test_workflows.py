@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ruamel.yaml import YAML
+import yaml
 
 from conftest import REPO
 from reportgen.cli import _parser
@@ -17,7 +17,7 @@ WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
 
 
 def load(path: Path) -> Any:
-    return YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
 def make_targets() -> set[str]:

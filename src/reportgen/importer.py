@@ -17,7 +17,7 @@ import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ruamel.yaml import YAML
+import yaml
 
 from reportgen.diagnostics import error, warning
 from reportgen.model import Diagnostic, Position
@@ -316,7 +316,7 @@ def _scalar(text: str, indent: int) -> str:
     )
     candidate = ">-\n" + "\n".join(pad + line for line in wrapped)
     try:
-        loaded = YAML(typ="safe").load("x: " + candidate)
+        loaded = yaml.safe_load("x: " + candidate)
     except Exception:  # any parse failure means: fall back to the quoted form
         loaded = None
     if isinstance(loaded, dict) and loaded.get("x") == text and wrapped:

@@ -9,6 +9,7 @@ Structural problems (YAML syntax, schema) are found here; semantic ones
 from __future__ import annotations
 
 import bisect
+import datetime
 import difflib
 import json
 import re
@@ -18,15 +19,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import fastjsonschema
 import jsonschema
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.composer import Composer, ComposerError
-from ruamel.yaml.constructor import RoundTripConstructor
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.events import AliasEvent
+import yaml
 
-from reportgen import citations
+from reportgen import citations, yamltree
 from reportgen.bib import load_bibliography
 from reportgen.diagnostics import error
 from reportgen.model import (
@@ -45,6 +42,7 @@ from reportgen.settings import Settings
 from reportgen.textfile import read_text
 
 CONTENT_SUFFIXES = (".yaml", ".yml")
+_NEWLINE = re.compile("\n")
 
 
 def load_schema() -> dict[str, Any]:
@@ -54,8 +52,27 @@ def load_schema() -> dict[str, Any]:
     return schema
 
 
+def _inline_refs(node: Any, defs: dict[str, Any]) -> Any:
+    """The schema with local `$ref`s replaced by their definitions.
+
+    Resolving references is most of jsonschema's cost per claim; the schema
+    has no recursive definitions, so validating an inlined copy is equivalent.
+    """
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/$defs/"):
+            rest = {k: v for k, v in node.items() if k != "$ref"}
+            return {**_inline_refs(defs[ref.removeprefix("#/$defs/")], defs), **rest}
+        return {k: _inline_refs(v, defs) for k, v in node.items() if k != "$defs"}
+    if isinstance(node, list):
+        return [_inline_refs(v, defs) for v in node]
+    return node
+
+
+_SCHEMA = load_schema()
 _VALIDATOR = jsonschema.Draft202012Validator(
-    load_schema(), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    _inline_refs(_SCHEMA, _SCHEMA.get("$defs", {})),
+    format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
 )
 
 
@@ -107,13 +124,17 @@ def load_report(path: Path, settings: Settings) -> tuple[Report | None, list[Dia
         return None, [problem]
     assert text is not None
     try:
-        data = _yaml().load(text)
-    except MarkedYAMLError as exc:
-        return None, [_yaml_error(exc, shown)]
-    except (YAMLError, RecursionError, ValueError) as exc:
+        tree = yamltree.parse(text)
+    except yaml.MarkedYAMLError as exc:
+        return None, [_yaml_error(exc, shown, text)]
+    except yamltree.TreeError as exc:
+        return None, [
+            error("yaml-syntax", exc.message, Position(shown, exc.line + 1, exc.column + 1))
+        ]
+    except (yaml.YAMLError, RecursionError, ValueError) as exc:
         return None, [error("yaml-syntax", f"not valid YAML: {exc}", Position(shown))]
-    if not isinstance(data, CommentedMap):
-        kind = "empty" if data is None else f"a {_yaml_word(_json_type(to_plain(data)))}"
+    if not isinstance(tree.data, dict):
+        kind = "empty" if tree.data is None else f"a {_yaml_word(_json_type(tree.data))}"
         return None, [
             error(
                 "schema",
@@ -121,95 +142,62 @@ def load_report(path: Path, settings: Settings) -> tuple[Report | None, list[Dia
                 Position(shown),
             ),
         ]
-    schema_problems = validate(data, shown)
+    schema_problems = validate(tree, shown)
     if schema_problems:
         return None, schema_problems
-    builder = _ReportBuilder(shown, text)
-    report = builder.build(data)
+    builder = _ReportBuilder(shown, text, tree)
+    report = builder.build(tree.data)
     return report, builder.diagnostics
 
 
-MAX_YAML_DEPTH = 40
-"""Reports nest four levels deep; anything far deeper is an attack or an accident."""
-
-
-class _Composer(Composer):
-    """Refuses aliases and explicit tags: reports need neither.
-
-    Aliases allow billion-laughs expansion; tags (`!!str`, `!custom`) turn keys
-    and values into objects that no longer compare equal to plain text.
-    """
-
-    def __init__(self, loader: Any = None) -> None:
-        super().__init__(loader)
-        self.warn_double_anchors = False  # harmless without aliases, which are refused
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.parser.check_event(AliasEvent):
-            event = self.parser.peek_event()
-            raise ComposerError(
-                None,
-                None,
-                f"YAML aliases (*{event.anchor}) are not allowed in reports; write the text out",
-                event.start_mark,
-            )
-        event = self.parser.peek_event()
-        if getattr(event, "tag", None) is not None:
-            tag = str(event.tag).replace("tag:yaml.org,2002:", "!!")
-            raise ComposerError(
-                None,
-                None,
-                f"YAML tags ({tag}) are not allowed in reports; write plain values",
-                event.start_mark,
-            )
-        return super().compose_node(parent, index)
-
-
-class _Constructor(RoundTripConstructor):
-    """Keeps dates as written, so a bad date is a schema error at its line, not a crash."""
-
-
-_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_str)
-
-
-def _yaml() -> YAML:
-    yaml = YAML(typ="rt")
-    yaml.Constructor = _Constructor
-    yaml.Composer = _Composer
-    yaml.max_depth = MAX_YAML_DEPTH
-    yaml.allow_duplicate_keys = False
-    return yaml
-
-
-def _yaml_error(exc: MarkedYAMLError, shown: str) -> Diagnostic:
+def _yaml_error(exc: yaml.MarkedYAMLError, shown: str, text: str) -> Diagnostic:
     mark = exc.problem_mark or exc.context_mark
     line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     problem = exc.problem or exc.context or "invalid YAML"
-    if "duplicate key" in problem:
-        problem = problem.split(" with value")[0]
-    if "maximum depth" in problem:
-        problem = f"structure nested deeper than {MAX_YAML_DEPTH} levels"
-    if "'\\t'" in problem:
+    lines = text.splitlines()
+    if mark is not None and mark.line < len(lines) and "\t" in lines[mark.line][: mark.column + 1]:
         problem += " (YAML indents with spaces, not tabs)"
+    if "maximum nesting depth" in problem:
+        problem = f"structure nested deeper than the YAML parser allows ({problem})"
     return error("yaml-syntax", problem, Position(shown, line, column))
 
 
-def to_plain(node: Any) -> Any:
-    """Round-trip YAML objects as plain JSON data, for schema validation."""
-    if isinstance(node, dict):
-        return {str(k): to_plain(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [to_plain(v) for v in node]
-    return node
+_FAST_CHECK = fastjsonschema.compile(
+    {
+        **_inline_refs(_SCHEMA, _SCHEMA.get("$defs", {})),
+        "$schema": "http://json-schema.org/draft-07/schema#",
+    },
+    formats={"date": r"^\d{4}-\d{2}-\d{2}$"},
+)
 
 
-def validate(data: CommentedMap, shown: str) -> list[Diagnostic]:
-    """Schema problems, each at the YAML line of the offending key or value."""
+def validate(tree: yamltree.Tree, shown: str) -> list[Diagnostic]:
+    """Schema problems, each at the YAML line of the offending key or value.
+
+    A compiled validator answers yes or no quickly for the common, valid file;
+    jsonschema then explains the rare invalid one.
+    """
+    try:
+        _FAST_CHECK(tree.data)
+        if _dates_valid(tree.data):
+            return []
+    except fastjsonschema.JsonSchemaException:
+        pass
     out: list[Diagnostic] = []
-    for problem in _VALIDATOR.iter_errors(to_plain(data)):
+    for problem in _VALIDATOR.iter_errors(tree.data):
         for leaf in _leaves(problem):
-            out.append(_schema_diagnostic(leaf, data, shown))
+            out.append(_schema_diagnostic(leaf, tree, shown))
     return sorted(set(out), key=Diagnostic.sort_key)
+
+
+def _dates_valid(data: dict[str, Any]) -> bool:
+    """Calendar check the compiled validator's date pattern leaves out (2026-02-30)."""
+    for name in ("published", "last_checked"):
+        try:
+            datetime.date.fromisoformat(str(data.get(name)))
+        except ValueError:
+            return False
+    return True
 
 
 def _leaves(problem: jsonschema.ValidationError) -> Iterator[jsonschema.ValidationError]:
@@ -233,21 +221,19 @@ def _leaves(problem: jsonschema.ValidationError) -> Iterator[jsonschema.Validati
 
 
 def _schema_diagnostic(
-    problem: jsonschema.ValidationError, data: CommentedMap, shown: str
+    problem: jsonschema.ValidationError, tree: yamltree.Tree, shown: str
 ) -> Diagnostic:
     path = list(problem.absolute_path)
     where = _path_text(path)
-    line, column = _locate(data, path)
+    line, column = (n + 1 for n in tree.value_at(tuple(path)))
     validator = problem.validator
     if validator == "additionalProperties" and isinstance(problem.instance, dict):
         schema = problem.schema if isinstance(problem.schema, dict) else {}
         allowed = sorted(schema.get("properties", {}))
         extra = sorted(set(problem.instance) - set(allowed))
         name = extra[0] if extra else "?"
-        node = _node_at(data, path)
-        if isinstance(node, CommentedMap) and name in node:
-            line, column = node.lc.key(name)
-            line, column = line + 1, column + 1
+        if (*path, name) in tree.keys:
+            line, column = (n + 1 for n in tree.keys[(*path, name)])
         close = difflib.get_close_matches(name, allowed, n=1)
         hint = f"did you mean '{close[0]}'?" if close else f"allowed: {', '.join(allowed)}"
         return error(
@@ -317,67 +303,41 @@ def _json_type(value: Any) -> str:
     return type(value).__name__
 
 
-def _node_at(data: Any, path: list[str | int]) -> Any:
-    node = data
-    for step in path:
-        try:
-            node = node[step]
-        except (KeyError, IndexError, TypeError):
-            return None
-    return node
-
-
-def _locate(data: CommentedMap, path: list[str | int]) -> tuple[int, int]:
-    """1-based line and column of the value at `path` (or of its closest ancestor)."""
-    node: Any = data
-    line, column = node.lc.line, node.lc.col
-    for step in path:
-        if isinstance(node, CommentedMap) and step in node:
-            # An empty value has no token of its own; point at its key instead.
-            line, column = node.lc.key(step) if node[step] is None else node.lc.value(step)
-        elif isinstance(node, CommentedSeq) and isinstance(step, int) and step < len(node):
-            line, column = node.lc.item(step)
-        else:
-            break
-        node = node[step]
-    return line + 1, column + 1
-
-
 class _ReportBuilder:
     """Turns a schema-valid mapping into a Report, resolving positions against the raw text."""
 
-    def __init__(self, shown: str, text: str) -> None:
+    def __init__(self, shown: str, text: str, tree: yamltree.Tree) -> None:
         self.shown = shown
         self.text = text
-        self.line_starts = [0]
-        for index, char in enumerate(text):
-            if char == "\n":
-                self.line_starts.append(index + 1)
+        self.tree = tree
+        self.line_starts = [0, *(m.end() for m in _NEWLINE.finditer(text))]
         self.diagnostics: list[Diagnostic] = []
 
-    def position(self, line0: int, col0: int) -> Position:
+    def position(self, path: yamltree.Path) -> Position:
+        line0, col0 = self.tree.value_at(path)
         return Position(self.shown, line0 + 1, col0 + 1)
 
     def offset_position(self, offset: int) -> Position:
         line = bisect.bisect_right(self.line_starts, offset) - 1
         return Position(self.shown, line + 1, offset - self.line_starts[line] + 1)
 
-    def build(self, data: CommentedMap) -> Report:
+    def build(self, data: dict[str, Any]) -> Report:
         sections = []
         for number, node in enumerate(data["sections"], start=1):
-            anchor = str(node.get("id") or f"section-{number}")
+            path = ("sections", number - 1)
             sections.append(
                 Section(
                     number=number,
                     title=str(node["title"]),
-                    anchor=anchor,
-                    claims=self.claims(node, "claims", ClaimKind.SECTION, f"s{number}"),
-                    position=self.position(node.lc.line, node.lc.col),
+                    anchor=str(node.get("id") or f"section-{number}"),
+                    claims=self.claims(node, (*path, "claims"), ClaimKind.SECTION, f"s{number}"),
+                    position=self.position(path),
                 )
             )
         open_position = None
-        if "open_questions" in data:
-            open_position = self.position(*data.lc.key("open_questions"))
+        if ("open_questions",) in self.tree.keys:
+            line0, col0 = self.tree.keys[("open_questions",)]
+            open_position = Position(self.shown, line0 + 1, col0 + 1)
         return Report(
             path=self.shown,
             slug=str(data["slug"]),
@@ -385,52 +345,55 @@ class _ReportBuilder:
             description=str(data["description"]) if "description" in data else None,
             published=str(data["published"]),
             last_checked=str(data["last_checked"]),
-            summary=self.claims(data, "summary", ClaimKind.SUMMARY, "summary"),
+            summary=self.claims(data, ("summary",), ClaimKind.SUMMARY, "summary"),
             sections=tuple(sections),
             open_questions_title=str(data.get("open_questions_title") or "Open questions"),
-            open_questions=self.claims(data, "open_questions", ClaimKind.OPEN_QUESTION, "oq"),
-            bottom_line=self.claims(data, "bottom_line", ClaimKind.BOTTOM_LINE, "bottom-line"),
+            open_questions=self.claims(data, ("open_questions",), ClaimKind.OPEN_QUESTION, "oq"),
+            bottom_line=self.claims(data, ("bottom_line",), ClaimKind.BOTTOM_LINE, "bottom-line"),
             position=Position(self.shown),
             open_questions_position=open_position,
         )
 
     def claims(
-        self, parent: CommentedMap, key: str, kind: ClaimKind, prefix: str
+        self, parent: dict[str, Any], path: yamltree.Path, kind: ClaimKind, prefix: str
     ) -> tuple[Claim, ...]:
-        items = parent.get(key)
-        if not isinstance(items, CommentedSeq):
+        items = parent.get(str(path[-1]))
+        if not isinstance(items, list):
             return ()
-        return tuple(self.claim(items, index, kind, prefix) for index in range(len(items)))
+        return tuple(
+            self.claim(item, (*path, index), index, kind, prefix)
+            for index, item in enumerate(items)
+        )
 
-    def claim(self, items: CommentedSeq, index: int, kind: ClaimKind, prefix: str) -> Claim:
-        node = items[index]
-        line0, col0 = items.lc.item(index)
-        if isinstance(node, CommentedMap):
-            text_line, text_col = node.lc.value("text")
+    def claim(
+        self, node: Any, path: yamltree.Path, index: int, kind: ClaimKind, prefix: str
+    ) -> Claim:
+        if isinstance(node, dict):
             text = str(node["text"])
             explicit = node.get("id")
-            segments = self.segments(text, text_line, text_col)
+            segments = self.segments(text, self.tree.value_at((*path, "text")))
             cite = node.get("cite")
-            if isinstance(cite, CommentedSeq) and cite:
+            if isinstance(cite, list) and cite:
                 keys = tuple(
-                    Citation(str(k), self.position(*cite.lc.item(i))) for i, k in enumerate(cite)
+                    Citation(str(k), self.position((*path, "cite", i))) for i, k in enumerate(cite)
                 )
                 segments = (*segments, CitationGroup(keys, keys[0].position))
         else:
             text = str(node)
             explicit = None
-            segments = self.segments(text, line0, col0)
+            segments = self.segments(text, self.tree.value_at(path))
         return Claim(
             id=str(explicit) if explicit else f"{prefix}-{index + 1}",
             kind=kind,
             segments=segments,
-            position=self.position(line0, col0),
+            position=self.position(path),
             explicit_id=bool(explicit),
         )
 
-    def segments(self, text: str, line0: int, col0: int) -> tuple[Segment, ...]:
+    def segments(self, text: str, start_at: tuple[int, int]) -> tuple[Segment, ...]:
         """Claim text split at citation groups, each key placed at its own column in the file."""
         pieces, problems = citations.parse(text)
+        line0, col0 = start_at
         start = self.line_starts[line0] + col0 if line0 < len(self.line_starts) else 0
         for problem in problems:
             self.diagnostics.append(

@@ -1,0 +1,1 @@
+"""Benchmarks: reportgen against the bare site engine and the closest peer."""

@@ -1,0 +1,41 @@
+"""`python -m benchmarks [--sizes 10,100,1000] [--runs 3]`: measure and write the results."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from benchmarks.harness import machine, run
+from benchmarks.report import write_markdown, write_plot
+
+HERE = Path(__file__).resolve().parent
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks")
+    parser.add_argument("--sizes", default="10,100,1000", help="comma-separated report counts")
+    parser.add_argument("--runs", type=int, default=3, help="runs per point (median)")
+    parser.add_argument("--workdir", type=Path, default=HERE / ".work")
+    parser.add_argument("--out", type=Path, default=HERE, help="where RESULTS.md goes")
+    parser.add_argument("--no-peer", action="store_true", help="skip mkdocs-bibtex")
+    parser.add_argument(
+        "--reload-at",
+        type=int,
+        default=100,
+        help="measure serve edit-to-reload at this N (0 to skip)",
+    )
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    results = run(
+        sizes, args.runs, args.workdir, peer=not args.no_peer, reload_at=args.reload_at or None
+    )
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    write_plot(results, args.out / "timings.png")
+    write_markdown(results, machine(), args.out / "RESULTS.md", "timings.png")
+    print((args.out / "RESULTS.md").read_text())
+    return 0
+
+
+raise SystemExit(main())

@@ -1,0 +1,107 @@
+"""RESULTS.md and the time-against-N plot from one run's measurements."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+LABELS = {
+    "check": "a) reportgen check",
+    "build": "b) reportgen build",
+    "floor": "c) floor: mkdocs build of the rendered Markdown",
+    "peer": "d) peer: mkdocs-bibtex",
+}
+
+
+def _fmt(value: float, digits: int = 2) -> str:
+    return "n/a" if value is None or math.isnan(value) else f"{value:.{digits}f}"
+
+
+def ratio(results: dict[str, Any], size: str, top: str, bottom: str) -> float:
+    row = results["rows"][size]
+    try:
+        return float(row[top]["median_s"]) / float(row[bottom]["median_s"])
+    except (KeyError, ZeroDivisionError):
+        return float("nan")
+
+
+def targets(results: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
+    rows = results["rows"]
+    out: list[tuple[str, str, bool | None]] = []
+    for size in ("100", "1000"):
+        if size in rows:
+            value = ratio(results, size, "build", "floor")
+            out.append((f"b/c <= 1.10 at N={size}", _fmt(value), value <= 1.10))
+    if "100" in rows and "1000" in rows:
+        value = rows["1000"]["build"]["median_s"] / rows["100"]["build"]["median_s"]
+        out.append(("b(1000)/b(100) <= 12", _fmt(value, 1), value <= 12))
+    if "1000" in rows:
+        value = rows["1000"]["check"]["median_s"]
+        out.append(("a(1000) <= 3 s", _fmt(value), value <= 3))
+    for size, row in rows.items():
+        value = ratio(results, size, "build", "peer")
+        if not math.isnan(value):
+            out.append((f"b/d < 1 at N={size}", _fmt(value), value < 1))
+        if "edit_to_reload_s" in row:
+            reload_s = row["edit_to_reload_s"]
+            out.append((f"edit-to-reload at N={size} < 3 s", _fmt(reload_s), reload_s < 3))
+    return out
+
+
+def write_markdown(results: dict[str, Any], machine: str, path: Path, plot: str) -> None:
+    lines = [
+        "# Benchmark results",
+        "",
+        "Regenerate with `make bench` (or `python -m benchmarks`). Numbers are medians of",
+        f"{results['runs']} runs per point, wall time of a whole process; memory is its peak RSS.",
+        "",
+        f"Machine: {machine}.",
+        f"Peer: {results['peer'] or 'mkdocs-bibtex could not be installed here'}"
+        " (flat navigation, as its users get it).",
+        "",
+        "Each synthetic report has 40 claims and 10 sources (seeded); the bibliography holds",
+        "10 entries per report.",
+        "",
+        "| N | " + " | ".join(LABELS[k] + " (s)" for k in LABELS) + " | b/c | b/d | peak MB (b) |",
+        "| ---: | " + " | ".join("---:" for _ in LABELS) + " | ---: | ---: | ---: |",
+    ]
+    for size, row in results["rows"].items():
+        cells = [_fmt(row[k]["median_s"]) for k in LABELS]
+        lines.append(
+            f"| {size} | "
+            + " | ".join(cells)
+            + f" | {_fmt(ratio(results, size, 'build', 'floor'))}"
+            + f" | {_fmt(ratio(results, size, 'build', 'peer'))}"
+            + f" | {_fmt(row['build']['peak_mb'], 0)} |"
+        )
+    lines += ["", "## Targets", "", "| target | measured | met |", "| --- | ---: | :---: |"]
+    for name, value, met in targets(results):
+        lines.append(f"| {name} | {value} | {'yes' if met else 'no'} |")
+    lines += ["", f"![time against N]({plot})", ""]
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def write_plot(results: dict[str, Any], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    sizes = [int(s) for s in results["rows"]]
+    figure, axes = plt.subplots(figsize=(7, 4.5))
+    for key, label in LABELS.items():
+        values = [results["rows"][str(s)][key]["median_s"] for s in sizes]
+        if all(math.isnan(v) for v in values):
+            continue
+        axes.plot(sizes, values, marker="o", label=label)
+    axes.set_xscale("log")
+    axes.set_yscale("log")
+    axes.set_xlabel("reports (N)")
+    axes.set_ylabel("median wall time (s)")
+    axes.set_title("reportgen against the engine floor and mkdocs-bibtex")
+    axes.grid(True, which="both", alpha=0.3)
+    axes.legend(fontsize=8)
+    figure.tight_layout()
+    figure.savefig(path, dpi=110, metadata={"Software": None})
+    plt.close(figure)
