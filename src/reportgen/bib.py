@@ -7,23 +7,32 @@ site shows `é`, not `{\'e}`.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from bibtexparser import model as bibmodel
 from bibtexparser.entrypoint import parse_string
 from bibtexparser.middlewares import SeparateCoAuthors
-from pylatexenc.latex2text import LatexNodes2Text
 
 from reportgen.diagnostics import error
 from reportgen.model import Bibliography, Diagnostic, Position, Source
 from reportgen.settings import Settings
 from reportgen.textfile import read_text
 
-_LATEX = LatexNodes2Text(math_mode="text", strict_latex_spaces=True)
+
+@functools.cache
+def _latex() -> Any:
+    """Pylatexenc's converter, loaded on the first field that actually holds LaTeX."""
+    from pylatexenc.latex2text import LatexNodes2Text
+
+    return LatexNodes2Text(math_mode="text", strict_latex_spaces=True)
+
+
 _SINGLE_QUOTES = re.compile(r"`([^`']*)'")
 
 
@@ -52,7 +61,7 @@ def decode(value: str) -> str:
         # LaTeX parser costs a millisecond per field.
         return " ".join(value.replace("{", "").replace("}", "").split())
     try:
-        text = str(_LATEX.latex_to_text(value))
+        text = str(_latex().latex_to_text(value))
     except Exception:  # pylatexenc is tolerant, but a bad bib must never crash a build
         text = value
     text = _SINGLE_QUOTES.sub("\u2018\\1\u2019", text)

@@ -126,11 +126,10 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def load_settings(config_file: Path) -> Settings:
-    """Read the reportgen plugin options from mkdocs.yml without validating the whole config."""
-    root = config_file.resolve().parent
+def _mkdocs_yml(config_file: Path) -> dict[str, Any]:
+    """mkdocs.yml as data, without validating (and paying for) the whole MkDocs config."""
     if not config_file.exists():
-        return Settings(root=root)
+        return {}
     from mkdocs.utils.yaml import yaml_load
 
     try:
@@ -138,7 +137,18 @@ def load_settings(config_file: Path) -> Settings:
             data = yaml_load(handle)
     except Exception as exc:  # mkdocs raises several YAML error types; all mean one thing here
         raise UsageError(f"cannot read {config_file}: {exc}") from exc
-    return settings_from_options(root, _plugin_options(data))
+    return data if isinstance(data, dict) else {}
+
+
+def load_settings(config_file: Path) -> Settings:
+    """The reportgen plugin options of mkdocs.yml, as the plugin itself would read them."""
+    root = config_file.resolve().parent
+    return settings_from_options(root, _plugin_options(_mkdocs_yml(config_file)))
+
+
+def _site_dir(config_file: Path) -> Path:
+    site_dir = str(_mkdocs_yml(config_file).get("site_dir") or "site")
+    return config_file.resolve().parent / site_dir
 
 
 def _plugin_options(data: Any) -> dict[str, Any]:
@@ -184,8 +194,7 @@ def _build(args: argparse.Namespace) -> int:
     from mkdocs.exceptions import MkDocsException
 
     _mkdocs_logging()
-    config = load_config(str(args.config_file), strict=args.strict)
-    out = Path(args.out or config.site_dir).resolve()
+    out = Path(args.out or _site_dir(args.config_file)).resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-", dir=out.parent))
     try:

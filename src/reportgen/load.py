@@ -11,16 +11,16 @@ from __future__ import annotations
 import bisect
 import datetime
 import difflib
+import functools
 import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import fastjsonschema
-import jsonschema
 import yaml
 
 from reportgen import citations, yamltree
@@ -40,6 +40,9 @@ from reportgen.model import (
 )
 from reportgen.settings import Settings
 from reportgen.textfile import read_text
+
+if TYPE_CHECKING:
+    import jsonschema
 
 CONTENT_SUFFIXES = (".yaml", ".yml")
 _NEWLINE = re.compile("\n")
@@ -70,10 +73,17 @@ def _inline_refs(node: Any, defs: dict[str, Any]) -> Any:
 
 
 _SCHEMA = load_schema()
-_VALIDATOR = jsonschema.Draft202012Validator(
-    _inline_refs(_SCHEMA, _SCHEMA.get("$defs", {})),
-    format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
-)
+
+
+@functools.cache
+def _explainer() -> Any:
+    """The full validator, only built (and imported) when a file is invalid."""
+    import jsonschema
+
+    return jsonschema.Draft202012Validator(
+        _inline_refs(_SCHEMA, _SCHEMA.get("$defs", {})),
+        format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
+    )
 
 
 @dataclass
@@ -184,7 +194,7 @@ def validate(tree: yamltree.Tree, shown: str) -> list[Diagnostic]:
     except fastjsonschema.JsonSchemaException:
         pass
     out: list[Diagnostic] = []
-    for problem in _VALIDATOR.iter_errors(tree.data):
+    for problem in _explainer().iter_errors(tree.data):
         for leaf in _leaves(problem):
             out.append(_schema_diagnostic(leaf, tree, shown))
     return sorted(set(out), key=Diagnostic.sort_key)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from reportgen.model import CitationGroup, Claim, Report, Source
+from reportgen.sourcefmt import preview
 
 
 @dataclass(frozen=True)
@@ -34,11 +35,11 @@ class Reference:
 
 @dataclass(frozen=True)
 class Marker:
-    """One rendered `[n]` marker."""
+    """One rendered `[n]` marker, with its tooltip text and accessible name."""
 
     number: int
-    key: str
-    source: Source | None
+    preview: str
+    label: str
 
 
 @dataclass(frozen=True)
@@ -49,22 +50,16 @@ class ReportView:
     numbers: dict[str, int]
     references: tuple[Reference, ...]
     open_questions_number: int
+    markers: dict[str, Marker]
 
     def pieces(self, claim: Claim) -> list[str | list[Marker]]:
         """Claim prose interleaved with marker runs, for the template to lay out."""
-        out: list[str | list[Marker]] = []
-        by_number = {r.number: r.source for r in self.references}
-        for segment in claim.segments:
-            if isinstance(segment, CitationGroup):
-                out.append(
-                    [
-                        Marker(self.numbers[c.key], c.key, by_number.get(self.numbers[c.key]))
-                        for c in segment.citations
-                    ]
-                )
-            else:
-                out.append(segment)
-        return out
+        return [
+            [self.markers[c.key] for c in segment.citations]
+            if isinstance(segment, CitationGroup)
+            else segment
+            for segment in claim.segments
+        ]
 
 
 def number_sources(report: Report) -> dict[str, int]:
@@ -91,7 +86,14 @@ def report_view(report: Report, sources: dict[str, Source]) -> ReportView:
         for key, number in numbers.items()
         if key in sources
     )
-    return ReportView(report, numbers, references, len(report.sections) + 1)
+    markers = {}
+    for key, number in numbers.items():
+        source = sources.get(key)
+        title = (source.get("title") if source else None) or key
+        markers[key] = Marker(
+            number, preview(source) if source else key, f"Source {number}: {title}"
+        )
+    return ReportView(report, numbers, references, len(report.sections) + 1, markers)
 
 
 def _letter(index: int) -> str:

@@ -9,6 +9,7 @@ anchors and backlinks.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -114,9 +115,12 @@ def report_path(report: Report) -> str:
     return f"reports/{report.slug}.md"
 
 
+@functools.cache
 def environment() -> jinja2.Environment:
+    """One compiled set of templates per process; they ship with the package and never change."""
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("reportgen", "templates"),
+        auto_reload=False,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
