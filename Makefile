@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install site test check serve chromium screenshot clean
+.PHONY: install site test check serve bench chromium screenshot clean
 
 install: $(STAMP)
 
@@ -23,6 +23,10 @@ check: $(STAMP)
 
 serve: $(STAMP)
 	$(BIN)/reportgen serve
+
+# Regenerates benchmarks/RESULTS.md and benchmarks/timings.png (takes ~15 minutes).
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks
 
 # The browser tests drive Debian's Chromium (never a downloaded browser build).
 chromium:

@@ -80,6 +80,12 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="output directory (default: site_dir of mkdocs.yml, 'site')",
     )
+    build.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="progress bar (default: on a terminal, for more than 10 reports)",
+    )
     build.set_defaults(handler=_build)
 
     serve = sub.add_parser("serve", help="live preview; edits to content or the bib reload")
@@ -202,6 +208,7 @@ def _build(args: argparse.Namespace) -> int:
         plugin = config.plugins.get("reportgen")
         if plugin is not None and hasattr(plugin, "use_analysis"):
             plugin.use_analysis(analysis)
+            plugin.progress = args.progress
         build(config)
         _replace_dir(staging, out)
     except MkDocsException as exc:

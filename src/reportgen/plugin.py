@@ -28,6 +28,8 @@ from reportgen.render import render_head, render_site, site_nav
 from reportgen.settings import DEFAULT_MAX_BIB_BYTES, DEFAULT_MAX_CONTENT_BYTES, Settings
 
 log = logging.getLogger("mkdocs.plugins.reportgen")
+PROGRESS_THRESHOLD = 10
+"""A progress bar appears (on a terminal) for sites with more reports than this."""
 
 
 def pin_build_date(analysis: Analysis) -> None:
@@ -75,6 +77,10 @@ class ReportgenPlugin(BasePlugin[ReportgenConfig]):
         self.pages: dict[str, str] = {}
         self.head: dict[str, str] = {}
         self.listed: set[str] = set()
+        self.bar: Any = None
+
+    progress: bool | None = None
+    """True forces a progress bar, False hides it; None shows it on a terminal only."""
 
     def use_analysis(self, analysis: Analysis) -> None:
         """Reuse an analysis the CLI already ran, so a build parses everything once."""
@@ -112,6 +118,34 @@ class ReportgenPlugin(BasePlugin[ReportgenConfig]):
             )
             files.append(File.generated(config, path, content=markdown, inclusion=inclusion))
         return files
+
+    def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
+        """Start the progress bar once MkDocs knows how many pages it will write."""
+        reports = sum(1 for path in self.pages if path.startswith("reports/"))
+        wanted = self.progress if self.progress is not None else reports > PROGRESS_THRESHOLD
+        if wanted:
+            from tqdm import tqdm
+
+            pages = sum(1 for f in files if f.is_documentation_page())
+            # disable=None: only on a terminal, unless the caller forced it on.
+            self.bar = tqdm(
+                total=pages,
+                unit="page",
+                desc="reportgen",
+                disable=None if self.progress is None else False,
+                leave=False,
+            )
+        return env
+
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        if self.bar is not None:
+            self.bar.update(1)
+        return output
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
 
     def on_page_context(
         self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
