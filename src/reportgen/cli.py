@@ -91,6 +91,11 @@ def _parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="live preview; edits to content or the bib reload")
     common(serve)
     serve.add_argument("-a", "--dev-addr", default=None, help="IP:PORT (default 127.0.0.1:8000)")
+    serve.add_argument(
+        "--full",
+        action="store_true",
+        help="rebuild every page on each edit (slower; keeps the search index complete)",
+    )
     serve.set_defaults(handler=_serve)
 
     brief = sub.add_parser("import", help="turn a plain-text brief into a content file")
@@ -246,6 +251,8 @@ def _serve(args: argparse.Namespace) -> int:
 
     _mkdocs_logging()
     options: dict[str, Any] = {"strict": args.strict}
+    if not args.full:
+        options["build_type"] = "dirty"  # rebuild only the pages an edit touched
     if args.dev_addr:
         options["dev_addr"] = args.dev_addr
     try:

@@ -46,6 +46,7 @@ if TYPE_CHECKING:
 
 CONTENT_SUFFIXES = (".yaml", ".yml")
 _NEWLINE = re.compile("\n")
+_TOKEN = re.compile(r"\S+")
 
 
 def load_schema() -> dict[str, Any]:
@@ -430,10 +431,14 @@ class _ReportBuilder:
     def _find(self, text: str, offset: int, start: int) -> int:
         """Map an offset in the parsed scalar to an offset in the raw file.
 
-        Folded and quoted scalars do not map one-to-one, so look for the same
-        snippet in the raw text after the scalar's start instead.
+        A plain or simply quoted one-line scalar is the raw text itself (the
+        common case). Folded and escaped scalars do not map one-to-one, so for
+        them look for the same snippet in the raw text after the scalar's start.
         """
-        token = re.match(r"\S+", text[offset:])
+        for base in (start, start + 1):
+            if self.text.startswith(text, base) and (base == start or self.text[start] in "'\""):
+                return base + offset
+        token = _TOKEN.match(text, offset)
         snippet = token.group(0) if token else ""
         nth = text[:offset].count(snippet) if snippet else 0
         cursor = start

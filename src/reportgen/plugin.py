@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import logging
 import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -24,12 +25,44 @@ from mkdocs.utils.templates import TemplateContext
 
 from reportgen.diagnostics import format_text
 from reportgen.pipeline import Analysis, analyse, settings_from_options
-from reportgen.render import render_head, render_site, site_nav
+from reportgen.render import RenderCache, render_head, render_site, site_nav
 from reportgen.settings import DEFAULT_MAX_BIB_BYTES, DEFAULT_MAX_CONTENT_BYTES, Settings
 
 log = logging.getLogger("mkdocs.plugins.reportgen")
 PROGRESS_THRESHOLD = 10
 """A progress bar appears (on a terminal) for sites with more reports than this."""
+
+
+class _Preview:
+    """State that outlives one `mkdocs serve` rebuild (MkDocs makes new plugins each time).
+
+    Generated pages are written to a scratch directory, and rewritten only when
+    their text changed, so a dirty rebuild (`reportgen serve`) converts just the
+    pages an edit touched; unchanged reports are not even re-rendered.
+    """
+
+    def __init__(self) -> None:
+        self.serving = False
+        self.render_cache: RenderCache = {}
+        self.directory: Path | None = None
+
+    def file(self, config: MkDocsConfig, path: str, text: str, inclusion: InclusionLevel) -> File:
+        if self.directory is None:
+            self.directory = Path(tempfile.mkdtemp(prefix="reportgen-preview-"))
+        target = self.directory / path
+        if not target.exists() or target.read_text(encoding="utf-8") != text:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+        return File(
+            path,
+            src_dir=str(self.directory),
+            dest_dir=config.site_dir,
+            use_directory_urls=config.use_directory_urls,
+            inclusion=inclusion,
+        )
+
+
+_PREVIEW = _Preview()
 
 
 def pin_build_date(analysis: Analysis) -> None:
@@ -96,7 +129,9 @@ class ReportgenPlugin(BasePlugin[ReportgenConfig]):
                 log.warning(format_text([diagnostic]).splitlines()[0])
         if not analysis.ok:
             raise PluginError("reportgen check failed:\n" + format_text(analysis.diagnostics))
-        self.pages = render_site(analysis.project)
+        self.pages = render_site(
+            analysis.project, _PREVIEW.render_cache if _PREVIEW.serving else None
+        )
         self.head = render_head(analysis.project)
         if config.nav is None:  # an explicit nav in mkdocs.yml wins
             config.nav = site_nav(
@@ -105,6 +140,10 @@ class ReportgenPlugin(BasePlugin[ReportgenConfig]):
         self.listed = set(_nav_paths(config.nav))
         pin_build_date(analysis)
         return config
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Remember a preview session: its rebuilds reuse unchanged pages (see on_files)."""
+        _PREVIEW.serving = command == "serve"
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         for path, markdown in self.pages.items():
@@ -116,7 +155,10 @@ class ReportgenPlugin(BasePlugin[ReportgenConfig]):
                 if path.endswith(".md") and path not in self.listed
                 else InclusionLevel.UNDEFINED
             )
-            files.append(File.generated(config, path, content=markdown, inclusion=inclusion))
+            if _PREVIEW.serving:
+                files.append(_PREVIEW.file(config, path, markdown, inclusion))
+            else:
+                files.append(File.generated(config, path, content=markdown, inclusion=inclusion))
         return files
 
     def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:

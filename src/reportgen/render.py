@@ -141,7 +141,12 @@ def environment() -> jinja2.Environment:
     return env
 
 
-def render_site(project: Project) -> dict[str, str]:
+RenderCache = dict[str, tuple[int, dict[str, str]]]
+"""Report path -> (fingerprint of its inputs, its rendered files); lets a preview
+server re-render only the reports whose content or cited sources changed."""
+
+
+def render_site(project: Project, cache: RenderCache | None = None) -> dict[str, str]:
     """Every generated file (pages and downloads), keyed by its path under the docs directory."""
     env = environment()
     reports = sorted_reports(project)
@@ -165,9 +170,18 @@ def render_site(project: Project) -> dict[str, str]:
     for year, listed in years.items():
         pages[year_path(year)] = year_template.render(year=year, reports=listed, views=views)
     report_template = env.get_template("report.md.j2")
+    sources = project.bibliography.sources
     for report in reports:
-        pages[report_path(report)] = report_template.render(view=views[report.slug])
-        pages.update(data_files(views[report.slug]))
+        view = views[report.slug]
+        fingerprint = hash(repr((report, [sources.get(k) for k in view.numbers])))
+        cached = cache.get(report.path) if cache is not None else None
+        if cached is not None and cached[0] == fingerprint:
+            pages.update(cached[1])
+            continue
+        files = {report_path(report): report_template.render(view=view), **data_files(view)}
+        if cache is not None:
+            cache[report.path] = (fingerprint, files)
+        pages.update(files)
     return pages
 
 

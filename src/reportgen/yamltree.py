@@ -25,6 +25,7 @@ _STANDARD = {
     for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
 }
 
+_STR = "tag:yaml.org,2002:str"
 Path = tuple[str | int, ...]
 
 
@@ -117,6 +118,8 @@ class _Walker:
         if isinstance(node, SequenceNode):
             return [self.walk(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
         assert isinstance(node, ScalarNode)
+        if node.tag == _STR:
+            return node.value  # most scalars; skips the constructor's bookkeeping
         return self.constructor.construct_object(node)
 
     def _mapping(self, node: MappingNode, path: Path, depth: int) -> dict[str, Any]:
