@@ -76,3 +76,16 @@ def test_template_crash_is_reported_without_traceback_and_publishes_nothing(
     assert "internal error" in err
     assert "Traceback" not in err
     assert digest(project / "site") == before
+
+
+def test_two_core_rendering_equals_one_core_rendering(monkeypatch: pytest.MonkeyPatch) -> None:
+    from conftest import REPO
+    from reportgen import render
+    from reportgen.pipeline import analyse
+    from reportgen.settings import Settings
+
+    project = analyse(Settings(root=REPO)).project
+    serial = render.render_site(project)
+    monkeypatch.setattr(render, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(render.os, "cpu_count", lambda: 2)
+    assert render.render_site(project) == serial

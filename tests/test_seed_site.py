@@ -137,6 +137,7 @@ def test_sources_page_lists_every_entry_with_the_reports_citing_it(built_site: P
     sources = soup_of(built_site / "sources" / "index.html")
     entries = sources.select("article p.reference")
     assert len(entries) == 10
+    assert sources.select("article h2") == []  # no table of contents growing with the bib
     report = soup_of(built_site / "reports" / SEED_SLUG / "index.html")
     links = [a for a in sources.select("article a[href*='#src-']")]
     assert len(links) == 10
