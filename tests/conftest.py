@@ -16,27 +16,24 @@ SEED_SLUG = "ice-local-police-data-sharing"
 SEED_CONTENT = f"content/{SEED_SLUG}.yaml"
 
 
-def run_reportgen(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """The real console entry point in a child process, as an editor or CI runs it."""
+def _run(module: str, args: tuple[str, ...], cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "reportgen", *args],
+        [sys.executable, "-m", module, *args],
         cwd=cwd,
         capture_output=True,
         text=True,
         timeout=300,
         check=False,
     )
+
+
+def run_reportgen(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """The real console entry point in a child process, as an editor or CI runs it."""
+    return _run("reportgen", args, cwd)
 
 
 def run_mkdocs(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    return _run("mkdocs", args, cwd)
 
 
 def copy_project(target: Path) -> Path:
@@ -62,5 +59,17 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One `reportgen build` of the shipped content, shared by the end-to-end tests."""
     root = copy_project(tmp_path_factory.mktemp("shipped"))
     result = run_reportgen("build", "--out", "site", cwd=root)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return root / "site"
+
+
+@pytest.fixture(scope="session")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped project with the escaping fixture's content and bib, built."""
+    root = copy_project(tmp_path_factory.mktemp("hostile"))
+    shutil.rmtree(root / "content")
+    shutil.copytree(FIXTURES / "escaping" / "content", root / "content")
+    shutil.copy(FIXTURES / "escaping" / "references.bib", root / "references.bib")
+    result = run_reportgen("build", cwd=root)
     assert result.returncode == 0, result.stdout + result.stderr
     return root / "site"

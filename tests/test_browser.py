@@ -18,7 +18,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from conftest import FIXTURES, REPO, SEED_SLUG, copy_project, run_reportgen
+from conftest import REPO, SEED_SLUG
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
@@ -46,16 +46,6 @@ def chromium_path() -> str:
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass
-
-
-@pytest.fixture(scope="module")
-def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = copy_project(tmp_path_factory.mktemp("hostile-browser"))
-    shutil.rmtree(root / "content")
-    shutil.copytree(FIXTURES / "escaping" / "content", root / "content")
-    shutil.copy(FIXTURES / "escaping" / "references.bib", root / "references.bib")
-    assert run_reportgen("build", cwd=root).returncode == 0
-    return root / "site"
 
 
 def serve(directory: Path) -> tuple[http.server.ThreadingHTTPServer, str]:

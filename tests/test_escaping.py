@@ -3,26 +3,14 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import FIXTURES, copy_project, run_reportgen, soup_of
+from conftest import soup_of
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(scope="module")
-def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = copy_project(tmp_path_factory.mktemp("hostile"))
-    shutil.rmtree(root / "content")
-    shutil.copytree(FIXTURES / "escaping" / "content", root / "content")
-    shutil.copy(FIXTURES / "escaping" / "references.bib", root / "references.bib")
-    result = run_reportgen("build", cwd=root)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return root / "site"
 
 
 @pytest.fixture(scope="module")

@@ -174,17 +174,9 @@ def test_explicit_map_overrides_file_order(tmp_path: Path) -> None:
 def test_import_refuses_to_overwrite_without_force(tmp_path: Path) -> None:
     case = BRIEFS / "quotes-ranges"
     assert import_into(tmp_path, case)[0] == 0
-    result = run_reportgen(
-        "import",
-        str(case / "brief.txt"),
-        "--sources",
-        str(case / "sources.bib"),
-        "--slug",
-        case.name,
-        cwd=tmp_path,
-    )
-    assert result.returncode == 2
-    assert "--force" in result.stderr
+    code, _, _ = import_into(tmp_path, case)
+    assert code == 2
+    assert import_into(tmp_path, case, "--force")[0] == 0
 
 
 def test_merge_sources_appends_missing_entries(tmp_path: Path) -> None:
