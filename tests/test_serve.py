@@ -49,7 +49,7 @@ def server(project: Path) -> Iterator[str]:
         [sys.executable, "-m", "reportgen", "serve", "-a", f"127.0.0.1:{port}"],
         cwd=project,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=(project / "serve.log").open("w"),
     )
     try:
         yield f"http://127.0.0.1:{port}/reports/{SEED_SLUG}/"
@@ -72,3 +72,28 @@ def test_editing_content_and_bib_rebuilds_the_preview(project: Path, server: str
         encoding="utf-8",
     )
     wait_for(server, "S-Comm facts")
+
+
+def test_preview_started_on_broken_content_waits_for_the_fix(project: Path) -> None:
+    content = project / SEED_CONTENT
+    good = content.read_text(encoding="utf-8")
+    content.write_text(good.replace("[@crs-287g-if11898].", "[@crs-287g-if1189]."), "utf-8")
+    port = free_port()
+    log = project / "serve.log"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "reportgen", "serve", "-a", f"127.0.0.1:{port}"],
+        cwd=project,
+        stdout=subprocess.DEVNULL,
+        stderr=log.open("w"),
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while "waiting for the errors above" not in log.read_text(encoding="utf-8"):
+            assert time.monotonic() < deadline, log.read_text(encoding="utf-8")
+            time.sleep(0.2)
+        assert "unknown source 'crs-287g-if1189'" in log.read_text(encoding="utf-8")
+        content.write_text(good, encoding="utf-8")
+        wait_for(f"http://127.0.0.1:{port}/reports/{SEED_SLUG}/", "What legal authorities")
+    finally:
+        process.terminate()
+        process.wait(timeout=20)

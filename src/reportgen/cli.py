@@ -8,6 +8,7 @@ import os
 import shutil
 import sys
 import tempfile
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -243,9 +244,25 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
+def _inputs_stamp(settings: Settings) -> tuple[tuple[str, int], ...]:
+    paths = [settings.bibliography_path, *sorted(settings.content_path.rglob("*"))]
+    return tuple((str(p), p.stat().st_mtime_ns) for p in paths if p.is_file())
+
+
+def _wait_until_clean(args: argparse.Namespace) -> None:
+    """MkDocs cannot start a preview without a first good build: wait for the fix."""
+    settings = load_settings(args.config_file)
+    while not _report_problems(_analyse(args)):
+        print(
+            "reportgen: waiting for the errors above to be fixed (Ctrl-C to stop)", file=sys.stderr
+        )
+        stamp = _inputs_stamp(settings)
+        while _inputs_stamp(settings) == stamp:
+            time.sleep(0.5)
+
+
 def _serve(args: argparse.Namespace) -> int:
-    analysis = _analyse(args)
-    _report_problems(analysis)
+    _wait_until_clean(args)
     from mkdocs.commands.serve import serve
     from mkdocs.exceptions import MkDocsException
 
