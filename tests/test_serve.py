@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import socket
 import subprocess
 import sys
@@ -54,7 +55,7 @@ def server(project: Path) -> Iterator[str]:
     try:
         yield f"http://127.0.0.1:{port}/reports/{SEED_SLUG}/"
     finally:
-        process.terminate()
+        process.send_signal(signal.SIGINT)  # Ctrl-C: the server shuts down cleanly
         process.wait(timeout=20)
 
 
@@ -95,5 +96,5 @@ def test_preview_started_on_broken_content_waits_for_the_fix(project: Path) -> N
         content.write_text(good, encoding="utf-8")
         wait_for(f"http://127.0.0.1:{port}/reports/{SEED_SLUG}/", "What legal authorities")
     finally:
-        process.terminate()
+        process.send_signal(signal.SIGINT)  # Ctrl-C: the server shuts down cleanly
         process.wait(timeout=20)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import logging
 import os
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -144,6 +145,12 @@ class ReportgenPlugin(BasePlugin[ReportgenConfig]):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Remember a preview session: its rebuilds reuse unchanged pages (see on_files)."""
         _PREVIEW.serving = command == "serve"
+
+    def on_shutdown(self) -> None:
+        """Remove the preview's scratch pages when the server stops."""
+        if _PREVIEW.directory is not None:
+            shutil.rmtree(_PREVIEW.directory, ignore_errors=True)
+            _PREVIEW.directory = None
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         for path, markdown in self.pages.items():
