@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from conftest import FIXTURES, run_reportgen
 
@@ -89,3 +90,12 @@ def test_stats_markdown_is_a_pull_request_summary() -> None:
     result = run_reportgen("stats", "--format", "markdown", cwd=FIXTURES.parent.parent)
     assert result.stdout.startswith("## Citation summary\n\n1 report, 17 claims, 10 sources,")
     assert "| `ice-local-police-data-sharing` | 17 | 41 | 10 | 59% | 3 |" in result.stdout
+
+
+def test_missing_content_directory_is_a_diagnostic(tmp_path: Path) -> None:
+    (tmp_path / "references.bib").write_text("", encoding="utf-8")
+    result = run_reportgen("check", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "content:1:1: error[no-content]: content directory 'content' does not exist" in (
+        result.stdout
+    )
