@@ -50,10 +50,11 @@ def summary_line(diagnostics: Sequence[Diagnostic]) -> str:
     warnings = len(diagnostics) - errors
     if not diagnostics:
         return "All checks passed."
-    return f"Found {_plural(errors, 'error')} and {_plural(warnings, 'warning')}."
+    return f"Found {plural(errors, 'error')} and {plural(warnings, 'warning')}."
 
 
-def _plural(count: int, word: str) -> str:
+def plural(count: int, word: str) -> str:
+    """'1 error', '2 errors'."""
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 

@@ -26,7 +26,7 @@ from mkdocs.utils.templates import TemplateContext
 
 from reportgen.diagnostics import format_text
 from reportgen.pipeline import Analysis, analyse, settings_from_options
-from reportgen.render import RenderCache, render_head, render_site, site_nav
+from reportgen.render import RenderCache, render, site_nav
 from reportgen.settings import DEFAULT_MAX_BIB_BYTES, DEFAULT_MAX_CONTENT_BYTES, Settings
 
 log = logging.getLogger("mkdocs.plugins.reportgen")
@@ -130,10 +130,8 @@ class ReportgenPlugin(BasePlugin[ReportgenConfig]):
                 log.warning(format_text([diagnostic]).splitlines()[0])
         if not analysis.ok:
             raise PluginError("reportgen check failed:\n" + format_text(analysis.diagnostics))
-        self.pages = render_site(
-            analysis.project, _PREVIEW.render_cache if _PREVIEW.serving else None
-        )
-        self.head = render_head(analysis.project)
+        rendered = render(analysis.project, _PREVIEW.render_cache if _PREVIEW.serving else None)
+        self.pages, self.head = rendered.pages, rendered.head
         if config.nav is None:  # an explicit nav in mkdocs.yml wins
             config.nav = site_nav(
                 analysis.project, list_reports_up_to=self.config.nav_reports_limit

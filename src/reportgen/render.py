@@ -149,17 +149,42 @@ RenderCache = dict[str, tuple[int, dict[str, str]]]
 server re-render only the reports whose content or cited sources changed."""
 
 
-def render_site(project: Project, cache: RenderCache | None = None) -> dict[str, str]:
-    """Every generated file (pages and downloads), keyed by its path under the docs directory."""
+@dataclass(frozen=True)
+class Rendered:
+    """Everything the citation engine produces for one project."""
+
+    pages: dict[str, str]
+    """Generated files (pages and downloads), keyed by path under the docs directory."""
+    head: dict[str, str]
+    """schema.org JSON-LD per report page, for engines that can put it in the page head."""
+
+
+def render(project: Project, cache: RenderCache | None = None) -> Rendered:
+    """Pages and head metadata from one set of per-report views."""
     reports = sorted_reports(project)
     views = {r.slug: report_view(r, project.bibliography.sources) for r in reports}
+    head = {report_path(r): jsonld(views[r.slug]) for r in reports}
+    ordered = [views[r.slug] for r in reports]
     if cache is None and len(reports) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
-        return _render_in_two(project, [views[r.slug] for r in reports])
-    pages = shared_pages(project, reports, views)
+        pages = _render_in_two(project, ordered)
+        if pages is not None:
+            return Rendered(pages, head)
+    return Rendered(_render_serially(project, ordered, cache), head)
+
+
+def render_site(project: Project, cache: RenderCache | None = None) -> dict[str, str]:
+    """Every generated file (pages and downloads), keyed by its path under the docs directory."""
+    return render(project, cache).pages
+
+
+def _render_serially(
+    project: Project, views: list[ReportView], cache: RenderCache | None
+) -> dict[str, str]:
+    pages = shared_pages(project, views)
     pages.update(sources_page(project))
     sources = project.bibliography.sources
-    for report in reports:
-        view = views[report.slug]
+    for view in views:
+        report = view.report
         fingerprint = hash(repr((report, [sources.get(k) for k in view.numbers])))
         cached = cache.get(report.path) if cache is not None else None
         if cached is not None and cached[0] == fingerprint:
@@ -172,11 +197,11 @@ def render_site(project: Project, cache: RenderCache | None = None) -> dict[str,
     return pages
 
 
-def shared_pages(
-    project: Project, reports: list[Report], views: dict[str, ReportView]
-) -> dict[str, str]:
+def shared_pages(project: Project, ordered: list[ReportView]) -> dict[str, str]:
     """The home page, the open-questions hub and the year pages."""
     env = environment()
+    reports = [view.report for view in ordered]
+    views = {view.report.slug: view for view in ordered}
     open_questions = sum(len(r.open_questions) for r in reports)
     years = by_year(reports)
     pages = {
@@ -232,37 +257,27 @@ def _child_share() -> dict[str, str]:
     return pages
 
 
-def _render_in_two(project: Project, views: list[ReportView]) -> dict[str, str]:
+def _render_in_two(project: Project, views: list[ReportView]) -> dict[str, str] | None:
     """Halve the rendering time: a forked child renders half the pages.
 
     Forking shares the loaded models for free; only the rendered text travels
     back. Only for one-off builds, never inside a preview server's threads.
+    Returns None when no child can be started; the caller renders serially.
     """
     _FORKED.project, _FORKED.views = project, views
-    reports = [view.report for view in views]
     try:
         context = multiprocessing.get_context("fork")
         with concurrent.futures.ProcessPoolExecutor(1, mp_context=context) as pool:
             child = pool.submit(_child_share)
-            pages = shared_pages(project, reports, {v.report.slug: v for v in views})
+            pages = shared_pages(project, views)
             for view in views[0::2]:
                 pages.update(report_files(view))
             pages.update(child.result())
         return pages
     except (OSError, concurrent.futures.process.BrokenProcessPool):
-        pages = shared_pages(project, reports, {v.report.slug: v for v in views})
-        pages.update(sources_page(project))
-        for view in views:
-            pages.update(report_files(view))
-        return pages
+        return None
     finally:
         _FORKED.project, _FORKED.views = None, []
-
-
-def render_head(project: Project) -> dict[str, str]:
-    """schema.org JSON-LD per report page, for engines that can put it in the page head."""
-    sources = project.bibliography.sources
-    return {report_path(r): jsonld(report_view(r, sources)) for r in project.reports}
 
 
 def write_pages(pages: dict[str, str], out: Path) -> list[Path]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 
+from reportgen.diagnostics import plural
 from reportgen.model import Project
 
 
@@ -93,9 +94,9 @@ def render_markdown(reports: list[ReportStats], sources: list[SourceStats]) -> s
     lines = [
         "## Citation summary",
         "",
-        f"{_count(len(reports), 'report')}, {_count(sum(r.claims for r in reports), 'claim')},"
-        f" {_count(len(sources), 'source')}, {_count(single, 'claim')} with a single source,"
-        f" {_count(len(unused), 'unused source')}.",
+        f"{plural(len(reports), 'report')}, {plural(sum(r.claims for r in reports), 'claim')},"
+        f" {plural(len(sources), 'source')}, {plural(single, 'claim')} with a single source,"
+        f" {plural(len(unused), 'unused source')}.",
         "",
         "| report | claims | citations | sources | claims with 2+ sources | open questions |",
         "| --- | ---: | ---: | ---: | ---: | ---: |",
@@ -108,7 +109,3 @@ def render_markdown(reports: list[ReportStats], sources: list[SourceStats]) -> s
     if unused:
         lines += ["", "Unused sources: " + ", ".join(f"`{k}`" for k in unused)]
     return "\n".join(lines) + "\n"
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
