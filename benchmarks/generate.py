@@ -135,7 +135,6 @@ def generate(root: Path, reports: int, seed: int = 2026) -> None:
     (site / "content").mkdir(parents=True)
     (peer / "docs" / "reports").mkdir(parents=True)
     shutil.copytree(REPO / "docs", site / "docs")
-    shutil.copytree(REPO / "overrides", site / "overrides")
     shutil.copy(REPO / "mkdocs.yml", site / "mkdocs.yml")
     bib = []
     for index in range(reports):

@@ -91,7 +91,6 @@ def floor_project(site: Path, floor: Path) -> None:
     if floor.exists():
         shutil.rmtree(floor)
     shutil.copytree(site / "docs", floor / "docs")
-    shutil.copytree(site / "overrides", floor / "overrides")
     write_pages(render_site(analysis.project), floor / "docs")
     config = (site / "mkdocs.yml").read_text(encoding="utf-8")
     config = config.replace(

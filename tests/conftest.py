@@ -40,7 +40,7 @@ def copy_project(target: Path) -> Path:
     """A scratch copy of the shipped project that a test may break."""
     for name in ("mkdocs.yml", "references.bib"):
         shutil.copy(REPO / name, target / name)
-    for name in ("content", "docs", "overrides"):
+    for name in ("content", "docs"):
         shutil.copytree(REPO / name, target / name)
     return target
 

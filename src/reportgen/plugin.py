@@ -14,15 +14,14 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup, escape
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
-from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
-from mkdocs.utils.templates import TemplateContext
 
 from reportgen.diagnostics import format_text
 from reportgen.pipeline import Analysis, analyse, settings_from_options
@@ -30,6 +29,10 @@ from reportgen.render import RenderCache, render, site_nav
 from reportgen.settings import DEFAULT_MAX_BIB_BYTES, DEFAULT_MAX_CONTENT_BYTES, Settings
 
 log = logging.getLogger("mkdocs.plugins.reportgen")
+THEME = Path(__file__).resolve().parent / "theme"
+"""The plugin's own theme additions, shipped in the package so a site copies nothing."""
+STYLESHEET = "assets/stylesheets/reportgen.css"
+SCRIPT = "assets/javascripts/reportgen.js"
 PROGRESS_THRESHOLD = 10
 """A progress bar appears (on a terminal) for sites with more reports than this."""
 
@@ -91,6 +94,22 @@ def _nav_paths(nav: Any) -> list[str]:
     return []
 
 
+def escaped_striptags(value: Any) -> Markup:
+    """Jinja's striptags, but the result stays escaped text instead of raw markup."""
+    return escape(Markup(str(value)).striptags())
+
+
+def _add_assets(config: MkDocsConfig) -> None:
+    """Link the stylesheet and preview script from every page, once."""
+    from mkdocs.config.config_options import ExtraScriptValue
+
+    if STYLESHEET not in config.extra_css:
+        config.extra_css.append(STYLESHEET)
+    scripts = [str(getattr(s, "path", s)) for s in config.extra_javascript]
+    if SCRIPT not in scripts:
+        config.extra_javascript.append(ExtraScriptValue(SCRIPT))
+
+
 class ReportgenConfig(base.Config):
     """Options under `plugins: - reportgen:` in mkdocs.yml; the CLI reads the same keys."""
 
@@ -137,6 +156,7 @@ class ReportgenPlugin(BasePlugin[ReportgenConfig]):
                 analysis.project, list_reports_up_to=self.config.nav_reports_limit
             )
         self.listed = set(_nav_paths(config.nav))
+        _add_assets(config)
         pin_build_date(analysis)
         return config
 
@@ -151,6 +171,9 @@ class ReportgenPlugin(BasePlugin[ReportgenConfig]):
             _PREVIEW.directory = None
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        for asset in (STYLESHEET, SCRIPT):
+            if files.get_file_from_path(asset) is None:  # a site's own copy wins
+                files.append(File(asset, str(THEME), config.site_dir, config.use_directory_urls))
         for path, markdown in self.pages.items():
             existing = files.get_file_from_path(path)
             if existing is not None:
@@ -167,7 +190,15 @@ class ReportgenPlugin(BasePlugin[ReportgenConfig]):
         return files
 
     def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
-        """Start the progress bar once MkDocs knows how many pages it will write."""
+        """Make titles safe in any theme; start the progress bar once pages are counted.
+
+        Material prints `page.title | striptags` into `<title>`, and Jinja's
+        striptags also unescapes entities, so a report titled
+        `</title><script>` would become live markup. Every template that uses
+        the filter gets a version that keeps the text escaped; this needs no
+        template override, so a site's own `custom_dir` cannot undo it.
+        """
+        env.filters["striptags"] = escaped_striptags
         reports = sum(1 for path in self.pages if path.startswith("reports/"))
         wanted = self.progress if self.progress is not None else reports > PROGRESS_THRESHOLD
         if wanted:
@@ -185,21 +216,21 @@ class ReportgenPlugin(BasePlugin[ReportgenConfig]):
         return env
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        """Put the report's JSON-LD into `<head>`, whatever the theme's templates are."""
         if self.bar is not None:
             self.bar.update(1)
+        data = self.head.get(page.file.src_uri)
+        if data:
+            # Built with <, > and & escaped, so it cannot close the element.
+            tag = f'<script type="application/ld+json">{data}</script>\n'
+            at = output.find("</head>")
+            output = output[:at] + tag + output[at:] if at >= 0 else tag + output
         return output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.bar is not None:
             self.bar.close()
             self.bar = None
-
-    def on_page_context(
-        self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
-    ) -> TemplateContext:
-        """Hand the page's JSON-LD to the theme override, which puts it in <head>."""
-        context["reportgen_jsonld"] = self.head.get(page.file.src_uri)  # type: ignore[typeddict-unknown-key]
-        return context
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         """Editing a content file or the bib rebuilds and reloads the preview."""
