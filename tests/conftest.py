@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -73,3 +75,101 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = run_reportgen("build", cwd=root)
     assert result.returncode == 0, result.stdout + result.stderr
     return root / "site"
+
+
+@dataclass(frozen=True)
+class Installed:
+    """reportgen as a newsroom gets it: a wheel installed into its own virtual environment."""
+
+    venv: Path
+    wheel: Path
+    sdist: Path
+
+    @property
+    def bin(self) -> Path:
+        return self.venv / "bin"
+
+    def env(self) -> dict[str, str]:
+        """The environment of a shell where only the new venv's tools are on PATH first."""
+        env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")}
+        env["PATH"] = f"{self.bin}{os.pathsep}{env.get('PATH', '')}"
+        return env
+
+    def run(self, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(self.bin / args[0]), *args[1:]],
+            cwd=cwd,
+            env=self.env(),
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+
+
+@pytest.fixture(scope="session")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
+    """Build the wheel and sdist with standard tools; install the wheel into a fresh venv.
+
+    Both live under a temporary directory outside the repository. Dependencies
+    come from the package index at the versions of requirements.lock.
+    """
+    base = tmp_path_factory.mktemp("install")
+    dist = base / "dist"
+    built = subprocess.run(
+        [sys.executable, "-m", "build", "--no-isolation", "--outdir", str(dist), str(REPO)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert built.returncode == 0, built.stdout[-2000:] + built.stderr[-2000:]
+    wheel = next(dist.glob("reportgen-*.whl"))
+    sdist = next(dist.glob("reportgen-*.tar.gz"))
+    venv = base / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
+    pip = subprocess.run(
+        [
+            str(venv / "bin" / "python"),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "-c",
+            str(REPO / "requirements.lock"),
+            str(wheel),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert pip.returncode == 0, pip.stdout[-2000:] + pip.stderr[-2000:]
+    return Installed(venv, wheel, sdist)
+
+
+def init_site_with(installed: Installed, root: Path, content: Path, bib: Path) -> Path:
+    """An `init`ed site whose example is replaced by the given content and bibliography."""
+    result = installed.run("reportgen", "init", str(root), cwd=root.parent)
+    assert result.returncode == 0, result.stdout + result.stderr
+    shutil.rmtree(root / "content")
+    shutil.copytree(content, root / "content")
+    shutil.copy(bib, root / "references.bib")
+    built = installed.run("reportgen", "build", cwd=root)
+    assert built.returncode == 0, built.stdout + built.stderr
+    return root / "site"
+
+
+@pytest.fixture(scope="session")
+def installed_site(installed: Installed, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seed, built in a site started with the installed tool's `reportgen init`."""
+    root = tmp_path_factory.mktemp("newsroom") / "seed-site"
+    return init_site_with(installed, root, REPO / "content", REPO / "references.bib")
+
+
+@pytest.fixture(scope="session")
+def installed_hostile_site(installed: Installed, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("newsroom") / "hostile-site"
+    escaping = FIXTURES / "escaping"
+    return init_site_with(installed, root, escaping / "content", escaping / "references.bib")

@@ -57,6 +57,8 @@ def assemble(case: Path, target: Path) -> Path:
     shutil.copytree(case, target)
     if not (target / "references.bib").exists():
         shutil.copy(BASE / "references.bib", target / "references.bib")
+    if not (target / "mkdocs.yml").exists():
+        shutil.copy(BASE / "mkdocs.yml", target / "mkdocs.yml")
     if not (target / "content").exists():
         shutil.copytree(BASE / "content", target / "content")
     return target

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import shutil
 import threading
 from collections.abc import Iterator
@@ -55,9 +56,15 @@ def serve(directory: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
     return server, f"http://127.0.0.1:{server.server_address[1]}/"
 
 
-@pytest.fixture(scope="module")
-def site_url(built_site: Path) -> Iterator[str]:
-    server, url = serve(built_site)
+SITES = ["repository", "installed"]
+"""The same checks on this repository's build and on a site started with `reportgen init`
+from the installed wheel: both must look and behave the same."""
+
+
+@pytest.fixture(scope="module", params=SITES)
+def site_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    fixture = "built_site" if request.param == "repository" else "installed_site"
+    server, url = serve(request.getfixturevalue(fixture))
     yield url
     server.shutdown()
 
@@ -191,6 +198,15 @@ def test_citations_work_without_javascript(browser: Browser, site_url: str) -> N
     context.close()
 
 
+def test_json_ld_in_the_head_names_every_cited_source(page: Page, site_url: str) -> None:
+    page.goto(report_url(site_url))
+    data = json.loads(page.locator("head script[type='application/ld+json']").inner_text())
+    titles = page.locator("ol.references cite.ref-title").all_inner_texts()
+    assert len(titles) == 10
+    assert [work["name"] for work in data["citation"]] == titles
+    assert data["headline"] == page.locator("article h1").inner_text().rstrip("¶")
+
+
 def test_no_request_leaves_the_sites_origin(page: Page, site_url: str) -> None:
     for path in PAGES:
         page.goto(site_url + path)
@@ -219,10 +235,12 @@ def test_screenshot_of_the_report_page_is_saved(page: Page, site_url: str) -> No
     assert target.stat().st_size > 10_000
 
 
+@pytest.mark.parametrize("site", SITES)
 def test_hostile_content_renders_as_text_and_fires_no_dialog(
-    browser: Browser, hostile_site: Path
+    browser: Browser, site: str, request: pytest.FixtureRequest
 ) -> None:
-    server, url = serve(hostile_site)
+    fixture = "hostile_site" if site == "repository" else "installed_hostile_site"
+    server, url = serve(request.getfixturevalue(fixture))
     context = browser.new_context()
     tab = context.new_page()
     dialogs: list[str] = []
@@ -237,6 +255,8 @@ def test_hostile_content_renders_as_text_and_fires_no_dialog(
         text = tab.locator("article").inner_text()
         assert "<script>alert('summary')</script> must show as text" in text
         assert "<iframe src=javascript:alert(5)></iframe>" in text
+        assert "An image <img src=x onerror=alert('claim')> stays text" in text
+        assert tab.locator("img[onerror]").count() == 0
         assert tab.title().startswith("</title><script>alert('title')</script>")
         assert dialogs == []
     finally:

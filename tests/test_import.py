@@ -60,7 +60,12 @@ def rendered_body(markdown: str) -> str:
     return " ".join(el.get_text() for el in soup.select("p.claims, li.open-question"))
 
 
+MINIMAL_CONFIG = "site_name: import test\nplugins:\n  - reportgen\n"
+
+
 def import_into(project: Path, case: Path, *extra: str) -> tuple[int, str, Path]:
+    if not (project / "mkdocs.yml").exists():
+        (project / "mkdocs.yml").write_text(MINIMAL_CONFIG, encoding="utf-8")
     result = run_reportgen(
         "import",
         str(case / "brief.txt"),

@@ -94,6 +94,7 @@ def test_stats_markdown_is_a_pull_request_summary() -> None:
 
 def test_missing_content_directory_is_a_diagnostic(tmp_path: Path) -> None:
     (tmp_path / "references.bib").write_text("", encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\nplugins: [reportgen]\n", encoding="utf-8")
     result = run_reportgen("check", cwd=tmp_path)
     assert result.returncode == 1
     assert "content:1:1: error[no-content]: content directory 'content' does not exist" in (

@@ -7,15 +7,18 @@ Each check is a small generator over the project so new rules stay local;
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Iterator
 from urllib.parse import urlsplit
 
 from reportgen.diagnostics import error, warning
-from reportgen.model import Bibliography, Diagnostic, Project, Report, Source
+from reportgen.model import Bibliography, Diagnostic, Position, Project, Report, Source
 
 SAFE_SCHEMES = ("http", "https")
 LOCATORS = ("url", "doi", "number", "isbn")
 RESERVED_ANCHORS = ("summary", "open-questions", "bottom-line", "sources", "contents")
+PLACEHOLDER = re.compile(r"\b(TODO|FIXME)\b")
+"""Markers `reportgen new` and editors leave in unfinished text; such text never publishes."""
 
 
 def check(project: Project, *, complete: bool = True) -> list[Diagnostic]:
@@ -35,6 +38,7 @@ def check(project: Project, *, complete: bool = True) -> list[Diagnostic]:
 
 
 def check_report(report: Report, bibliography: Bibliography) -> Iterator[Diagnostic]:
+    yield from _placeholders(report)
     yield from _uncited_claims(report)
     yield from _unknown_sources(report, bibliography)
     yield from _open_questions(report)
@@ -50,6 +54,29 @@ def _uncited_claims(report: Report) -> Iterator[Diagnostic]:
                 f"{claim.kind.value} '{excerpt}' cites no source",
                 claim.position,
                 "add [@key] where the sources support it, or a 'cite:' list",
+            )
+
+
+def _placeholders(report: Report) -> Iterator[Diagnostic]:
+    """Scaffold text left in a report: a page titled 'TODO: ...' must never reach readers."""
+    texts: list[tuple[str, str, Position]] = [
+        (f"the {name.replace('_', ' ')}", value, report.position_of(name))
+        for name, value in (
+            ("title", report.title),
+            ("description", report.description or ""),
+            ("open_questions_title", report.open_questions_title),
+        )
+    ]
+    texts += [(f"the title of section {s.number}", s.title, s.position) for s in report.sections]
+    texts += [(f"{c.kind.value} '{_excerpt(c.text)}'", c.text, c.position) for c in report.claims]
+    for what, text, position in texts:
+        found = PLACEHOLDER.search(text)
+        if found:
+            yield error(
+                "placeholder",
+                f"{what} still contains the placeholder '{found.group(1)}'",
+                position,
+                "replace it with the finished text before publishing",
             )
 
 

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from reportgen import __version__
 from reportgen.diagnostics import FORMATS, render
 from reportgen.pipeline import Analysis, analyse, settings_from_options
 from reportgen.render import render_site, write_pages
@@ -53,7 +54,20 @@ def _parser() -> argparse.ArgumentParser:
         prog="reportgen",
         description="Check and build citation-backed research brief sites.",
     )
+    parser.add_argument("--version", action="version", version=f"reportgen {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    init = sub.add_parser("init", help="start a new site: settings, example report, CI, schema")
+    init.add_argument("directory", nargs="?", type=Path, default=Path("."), metavar="DIR")
+    init.add_argument("--name", help="site name (default: from the folder name)")
+    init.add_argument(
+        "--force", action="store_true", help="add missing files to a non-empty folder (keeps files)"
+    )
+    init.set_defaults(handler=_init)
+
+    schema = sub.add_parser("schema", help="print the content format's JSON Schema")
+    schema.add_argument("-o", "--out", type=Path, help="write it to this file instead")
+    schema.set_defaults(handler=_schema)
 
     def common(p: argparse.ArgumentParser) -> None:
         p.add_argument(
@@ -139,9 +153,19 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _mkdocs_yml(config_file: Path) -> dict[str, Any]:
-    """mkdocs.yml as data, without validating (and paying for) the whole MkDocs config."""
-    if not config_file.exists():
-        return {}
+    """mkdocs.yml as data, without validating (and paying for) the whole MkDocs config.
+
+    Every command but `init` works on a project, so a missing file is a usage
+    error (exit 2), never an empty project that "passes".
+    """
+    if not config_file.is_file():
+        where = "" if config_file.parent != Path() else f" in {Path.cwd()}"
+        if config_file.exists():
+            raise UsageError(f"{config_file} is not a file")
+        raise UsageError(
+            f"{config_file} not found{where}: this is not a reportgen site. Run"
+            " `reportgen init` to start one here, or pass -f path/to/mkdocs.yml"
+        )
     from mkdocs.utils.yaml import yaml_load
 
     try:
@@ -155,7 +179,13 @@ def _mkdocs_yml(config_file: Path) -> dict[str, Any]:
 def load_settings(config_file: Path) -> Settings:
     """The reportgen plugin options of mkdocs.yml, as the plugin itself would read them."""
     root = config_file.resolve().parent
-    return settings_from_options(root, _plugin_options(_mkdocs_yml(config_file)))
+    options = _plugin_options(_mkdocs_yml(config_file))
+    if options is None:
+        raise UsageError(
+            f"{config_file} does not enable the reportgen plugin; add `- reportgen` under"
+            " `plugins:` (see `reportgen init` for a complete example)"
+        )
+    return settings_from_options(root, options)
 
 
 def _site_dir(config_file: Path) -> Path:
@@ -163,7 +193,7 @@ def _site_dir(config_file: Path) -> Path:
     return config_file.resolve().parent / site_dir
 
 
-def _plugin_options(data: Any) -> dict[str, Any]:
+def _plugin_options(data: Any) -> dict[str, Any] | None:
     plugins = data.get("plugins", []) if isinstance(data, dict) else []
     items = (
         plugins.items()
@@ -171,9 +201,9 @@ def _plugin_options(data: Any) -> dict[str, Any]:
         else (next(iter(p.items())) if isinstance(p, dict) else (p, {}) for p in plugins)
     )
     for name, options in items:
-        if name == "reportgen" and isinstance(options, dict):
-            return options
-    return {}
+        if name == "reportgen":
+            return options if isinstance(options, dict) else {}
+    return None
 
 
 def _analyse(args: argparse.Namespace) -> Analysis:
@@ -291,7 +321,7 @@ def _render(args: argparse.Namespace) -> int:
 
 def _import(args: argparse.Namespace) -> int:
     from reportgen.bib import load_bibliography
-    from reportgen.importer import import_brief, parse_map, write_import
+    from reportgen.tools.importer import import_brief, parse_map, write_import
 
     settings = load_settings(args.config_file)
     try:
@@ -339,6 +369,7 @@ def _new(args: argparse.Namespace) -> int:
     import re
 
     from reportgen.render import environment
+    from reportgen.tools.init import schema_modeline
 
     if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", args.slug):
         raise UsageError(f"slug {args.slug!r} may use only lowercase letters, digits and hyphens")
@@ -346,11 +377,14 @@ def _new(args: argparse.Namespace) -> int:
     target = settings.content_path / f"{args.slug}.yaml"
     if target.exists():
         raise UsageError(f"{settings.display(target)} exists already")
+    modeline = schema_modeline(target, settings.root)
     text = (
         environment()
         .get_template("new-report.yaml.j2")
         .render(slug=args.slug, today=datetime.date.today().isoformat())
     )
+    if modeline:
+        text = f"{modeline}\n{text}"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
     print(
@@ -361,10 +395,48 @@ def _new(args: argparse.Namespace) -> int:
 
 
 def _stats(args: argparse.Namespace) -> int:
-    from reportgen import stats
+    from reportgen.tools import stats
 
     analysis = _analyse(args)
     reports, sources = stats.compute(analysis.project)
     renderers = {"json": stats.render_json, "markdown": stats.render_markdown}
     sys.stdout.write(renderers.get(args.output_format, stats.render_text)(reports, sources))
+    return EXIT_OK
+
+
+def _init(args: argparse.Namespace) -> int:
+    from reportgen.tools.init import InitError, init_site
+
+    try:
+        created = init_site(args.directory, site_name=args.name, force=args.force)
+    except InitError as exc:
+        raise UsageError(str(exc)) from exc
+    except OSError as exc:
+        raise UsageError(f"cannot write to {args.directory}: {exc.strerror}") from exc
+    where = _shown(created.root.resolve())
+    print(f"reportgen: created a site in {where} ({len(created.files)} files)")
+    for name in created.files:
+        print(f"  {name}")
+    print("Next:")
+    if created.root.resolve() != Path.cwd().resolve():
+        print(f"  cd {where}")
+    print("  reportgen check     # every claim cited, every source known")
+    print("  reportgen serve     # preview at http://127.0.0.1:8000/")
+    print("  reportgen build     # the site, into site/")
+    return EXIT_OK
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from reportgen.tools.init import schema_text
+
+    text = schema_text()
+    if args.out is None:
+        sys.stdout.write(text)
+        return EXIT_OK
+    try:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot write {args.out}: {exc.strerror}") from exc
+    print(f"reportgen: wrote the content schema to {args.out}")
     return EXIT_OK

@@ -363,6 +363,11 @@ class _ReportBuilder:
             bottom_line=self.claims(data, ("bottom_line",), ClaimKind.BOTTOM_LINE, "bottom-line"),
             position=Position(self.shown),
             open_questions_position=open_position,
+            field_positions=tuple(
+                (name, self.position((name,)))
+                for name in ("title", "description", "open_questions_title", "published")
+                if name in data
+            ),
         )
 
     def claims(

@@ -135,6 +135,11 @@ class Report:
     position: Position
     open_questions_position: Position | None = None
     description: str | None = None
+    field_positions: tuple[tuple[str, Position], ...] = ()
+    """Where each top-level field's value starts, for diagnostics about it."""
+
+    def position_of(self, name: str) -> Position:
+        return dict(self.field_positions).get(name, self.position)
 
     @property
     def claims(self) -> tuple[Claim, ...]:
