@@ -36,6 +36,7 @@ DOCUMENTED_CODES = {
     "duplicate-slug",
     "encoding",
     "file-too-large",
+    "placeholder",
 }
 
 
