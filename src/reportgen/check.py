@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from urllib.parse import urlsplit
 
@@ -199,6 +200,13 @@ def url_problem(url: str) -> str | None:
     """Why a URL must not become a link on a reader's page, or None if it is fine."""
     if any(char.isspace() or ord(char) < 32 for char in url):
         return f"url {url!r} contains whitespace or control characters"
+    hidden = [char for char in url if unicodedata.category(char) in ("Cf", "Cc", "Co", "Cn")]
+    if hidden:
+        codes = ", ".join(f"U+{ord(char):04X}" for char in dict.fromkeys(hidden))
+        return (
+            f"url contains invisible or direction-changing characters ({codes}),"
+            " so the link could display text unlike its target"
+        )
     try:
         parts = urlsplit(url)
     except ValueError:

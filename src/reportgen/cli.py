@@ -6,18 +6,20 @@ import argparse
 import logging
 import os
 import shutil
+import signal
 import sys
-import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from reportgen import __version__
-from reportgen.diagnostics import FORMATS, render
-from reportgen.pipeline import Analysis, analyse, settings_from_options
+from reportgen import __version__, site_output
+from reportgen.diagnostics import FORMATS, error, render, visible
+from reportgen.model import SLUG, Position
+from reportgen.pipeline import Analysis, analyse
 from reportgen.render import render_site, write_pages
 from reportgen.settings import Settings
+from reportgen.siteconfig import ConfigError, SiteConfig, UsageError, open_site
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -25,14 +27,30 @@ EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    previous = _catch_termination()
     try:
         result: int = args.handler(args)
         return result
     except KeyboardInterrupt:
-        print("reportgen: interrupted", file=sys.stderr)
+        print("reportgen: interrupted; nothing was published", file=sys.stderr)
         return 130
+    except Terminated as exc:
+        print(f"reportgen: stopped by {exc}; nothing was published", file=sys.stderr)
+        return 128 + exc.signal
     except UsageError as exc:
         print(f"reportgen: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except ConfigError as exc:
+        sys.stderr.write(render(exc.diagnostics, "text"))
+        return EXIT_USAGE
+    except OutputError as exc:
+        sys.stderr.write(render([exc.diagnostic], "text"))
+        return EXIT_USAGE
+    except OSError as exc:
+        problem = site_output.environment_problem(exc)
+        if problem is None or os.environ.get("REPORTGEN_DEBUG"):
+            raise
+        print(f"reportgen: error[environment]: {problem}; nothing was published", file=sys.stderr)
         return EXIT_USAGE
     except Exception as exc:
         if os.environ.get("REPORTGEN_DEBUG"):
@@ -43,10 +61,40 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_INTERNAL
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
-class UsageError(Exception):
-    """A problem with how reportgen was invoked, not with the content."""
+def _catch_termination() -> dict[int, Any]:
+    """Turn SIGTERM/SIGHUP into an exception (only possible in the main thread)."""
+    previous: dict[int, Any] = {}
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        try:
+            previous[sig] = signal.signal(sig, _terminate)
+        except ValueError:
+            break
+    return previous
+
+
+class Terminated(BaseException):
+    """SIGTERM or SIGHUP: unwinds like Ctrl-C, so staging folders are removed on the way out."""
+
+    def __init__(self, signal_number: int) -> None:
+        super().__init__(signal.Signals(signal_number).name)
+        self.signal = signal_number
+
+
+def _terminate(signal_number: int, frame: object) -> None:
+    raise Terminated(signal_number)
+
+
+class OutputError(Exception):
+    """The output folder cannot be used or written: the user's environment, not a bug."""
+
+    def __init__(self, code: str, message: str, out: Path) -> None:
+        super().__init__(message)
+        self.diagnostic = error(code, message, Position(_shown(out)))
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -94,6 +142,11 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         default=None,
         help="output directory (default: site_dir of mkdocs.yml, 'site')",
+    )
+    build.add_argument(
+        "--force",
+        action="store_true",
+        help="replace an output folder that reportgen did not build (never the project itself)",
     )
     build.add_argument(
         "--progress",
@@ -152,62 +205,15 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _mkdocs_yml(config_file: Path) -> dict[str, Any]:
-    """mkdocs.yml as data, without validating (and paying for) the whole MkDocs config.
-
-    Every command but `init` works on a project, so a missing file is a usage
-    error (exit 2), never an empty project that "passes".
-    """
-    if not config_file.is_file():
-        where = "" if config_file.parent != Path() else f" in {Path.cwd()}"
-        if config_file.exists():
-            raise UsageError(f"{config_file} is not a file")
-        raise UsageError(
-            f"{config_file} not found{where}: this is not a reportgen site. Run"
-            " `reportgen init` to start one here, or pass -f path/to/mkdocs.yml"
-        )
-    from mkdocs.utils.yaml import yaml_load
-
-    try:
-        with config_file.open("rb") as handle:
-            data = yaml_load(handle)
-    except Exception as exc:  # mkdocs raises several YAML error types; all mean one thing here
-        raise UsageError(f"cannot read {config_file}: {exc}") from exc
-    return data if isinstance(data, dict) else {}
-
-
 def load_settings(config_file: Path) -> Settings:
     """The reportgen plugin options of mkdocs.yml, as the plugin itself would read them."""
-    root = config_file.resolve().parent
-    options = _plugin_options(_mkdocs_yml(config_file))
-    if options is None:
-        raise UsageError(
-            f"{config_file} does not enable the reportgen plugin; add `- reportgen` under"
-            " `plugins:` (see `reportgen init` for a complete example)"
-        )
-    return settings_from_options(root, options)
+    return open_site(config_file).settings
 
 
-def _site_dir(config_file: Path) -> Path:
-    site_dir = str(_mkdocs_yml(config_file).get("site_dir") or "site")
-    return config_file.resolve().parent / site_dir
-
-
-def _plugin_options(data: Any) -> dict[str, Any] | None:
-    plugins = data.get("plugins", []) if isinstance(data, dict) else []
-    items = (
-        plugins.items()
-        if isinstance(plugins, dict)
-        else (next(iter(p.items())) if isinstance(p, dict) else (p, {}) for p in plugins)
-    )
-    for name, options in items:
-        if name == "reportgen":
-            return options if isinstance(options, dict) else {}
-    return None
-
-
-def _analyse(args: argparse.Namespace) -> Analysis:
-    return analyse(load_settings(args.config_file), strict=args.strict)
+def _analyse(args: argparse.Namespace, site: SiteConfig | None = None) -> Analysis:
+    """Check with the strictness of the flag or of mkdocs.yml: the flag only adds to it."""
+    site = site or open_site(args.config_file)
+    return analyse(site.settings, strict=args.strict or site.strict)
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -226,8 +232,28 @@ def _mkdocs_logging() -> None:
     logging.basicConfig(format="%(levelname)-7s -  %(message)s", level=logging.INFO)
 
 
+def _output_folder(args: argparse.Namespace, site: SiteConfig) -> Path:
+    """The output folder, refused before anything is read or deleted if replacing it is unsafe."""
+    out = Path(args.out) if args.out is not None else site.site_dir
+    settings = site.settings
+    protected = site_output.protected_paths(
+        settings.root,
+        settings.content_path,
+        settings.bibliography_path,
+        site.docs_dir,
+        site.config_file,
+    )
+    try:
+        site_output.check_output(out, protected, force=args.force)
+    except site_output.OutputRefusedError as exc:
+        raise OutputError("output-refused", str(exc), out) from exc
+    return out.resolve()
+
+
 def _build(args: argparse.Namespace) -> int:
-    analysis = _analyse(args)
+    site = open_site(args.config_file)
+    out = _output_folder(args, site)
+    analysis = _analyse(args, site)
     if not _report_problems(analysis):
         print("reportgen: build stopped; nothing was written", file=sys.stderr)
         return EXIT_ERRORS
@@ -236,35 +262,37 @@ def _build(args: argparse.Namespace) -> int:
     from mkdocs.exceptions import MkDocsException
 
     _mkdocs_logging()
-    out = Path(args.out or _site_dir(args.config_file)).resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-", dir=out.parent))
+    strict = args.strict or site.strict
+    staging = None
     try:
-        config = load_config(str(args.config_file), strict=args.strict, site_dir=str(staging))
+        staging = site_output.staging_dir(out)
+        config = load_config(
+            str(args.config_file), strict=True if strict else None, site_dir=str(staging)
+        )
         plugin = config.plugins.get("reportgen")
         if plugin is not None and hasattr(plugin, "use_analysis"):
             plugin.use_analysis(analysis)
             plugin.progress = args.progress
         build(config)
-        _replace_dir(staging, out)
+        site_output.mark(staging)
+        site_output.replace_dir(staging, out)
     except MkDocsException as exc:
         print(f"reportgen: build failed; {out} left as it was: {exc}", file=sys.stderr)
         return EXIT_ERRORS
+    except OSError as exc:
+        problem = site_output.environment_problem(exc)
+        if problem is None:
+            raise
+        raise OutputError(
+            "output-unwritable",
+            f"cannot write the site: {problem}; {_shown(out)} left as it was",
+            out,
+        ) from exc
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
     print(f"reportgen: built {len(analysis.project.reports)} report(s) into {_shown(out)}")
     return EXIT_OK
-
-
-def _replace_dir(new: Path, target: Path) -> None:
-    """Swap a finished build into place, so readers never see a half-written site."""
-    old = None
-    if target.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{target.name}-old-", dir=target.parent))
-        os.replace(target, old / target.name)
-    os.replace(new, target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
 
 
 def _shown(path: Path) -> str:
@@ -282,7 +310,7 @@ def _inputs_stamp(settings: Settings) -> tuple[tuple[str, int], ...]:
 def _wait_until_clean(args: argparse.Namespace) -> None:
     """MkDocs cannot start a preview without a first good build: wait for the fix."""
     settings = load_settings(args.config_file)
-    while not _report_problems(_analyse(args)):
+    while not _report_problems(analyse(settings, strict=args.strict)):
         print(
             "reportgen: waiting for the errors above to be fixed (Ctrl-C to stop)", file=sys.stderr
         )
@@ -297,6 +325,8 @@ def _serve(args: argparse.Namespace) -> int:
     from mkdocs.exceptions import MkDocsException
 
     _mkdocs_logging()
+    # A preview keeps serving on warnings (MkDocs warns about every dirty rebuild);
+    # publishing (`build`) honours mkdocs.yml's `strict`, a preview only the flag.
     options: dict[str, Any] = {"strict": args.strict}
     if not args.full:
         options["build_type"] = "dirty"  # rebuild only the pages an edit touched
@@ -324,6 +354,8 @@ def _import(args: argparse.Namespace) -> int:
     from reportgen.tools.importer import import_brief, parse_map, write_import
 
     settings = load_settings(args.config_file)
+    if args.slug is not None:
+        _require_slug(args.slug)
     try:
         brief = args.brief.read_text(encoding="utf-8-sig")
         mapping = parse_map(args.mapping) if args.mapping else None
@@ -364,15 +396,22 @@ def _merge_sources(settings: Settings, sources: Any) -> None:
         print(f"reportgen: added {len(missing)} source(s) to {settings.bibliography}")
 
 
+def _require_slug(slug: str) -> None:
+    """A slug names a file in content/ and a page URL: nothing that could leave the folder."""
+    if not SLUG.fullmatch(slug):
+        raise UsageError(
+            f"slug {visible(repr(slug))} may use only lowercase letters, digits and hyphens"
+            " (it names content/SLUG.yaml and the page address)"
+        )
+
+
 def _new(args: argparse.Namespace) -> int:
     import datetime
-    import re
 
     from reportgen.render import environment
     from reportgen.tools.init import schema_modeline
 
-    if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", args.slug):
-        raise UsageError(f"slug {args.slug!r} may use only lowercase letters, digits and hyphens")
+    _require_slug(args.slug)
     settings = load_settings(args.config_file)
     target = settings.content_path / f"{args.slug}.yaml"
     if target.exists():

@@ -7,6 +7,7 @@ live in one place and are covered by exact-output tests.
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
@@ -31,15 +32,36 @@ def finalize(diagnostics: Iterable[Diagnostic], *, strict: bool) -> list[Diagnos
     return out
 
 
+def visible(text: str) -> str:
+    r"""Text safe to print on a terminal or in a CI log, with nothing hidden.
+
+    Content reaches messages (claim excerpts, keys, URLs). Control characters
+    (an ESC could recolour or rewrite the terminal), direction overrides
+    (U+202E) and zero-width characters are shown as `\u202e`-style escapes
+    instead, so what an editor reads is what the file holds.
+    """
+    if text.isprintable():
+        return text
+    return "".join(
+        char
+        if char.isprintable() or (char == " ")
+        else (f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}")
+        if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp", "Co", "Cn", "Cs")
+        else char
+        for char in text
+    )
+
+
 def message_with_hint(diagnostic: Diagnostic) -> str:
     if diagnostic.hint:
-        return f"{diagnostic.message} ({diagnostic.hint})"
-    return diagnostic.message
+        return visible(f"{diagnostic.message} ({diagnostic.hint})")
+    return visible(diagnostic.message)
 
 
 def format_text(diagnostics: Sequence[Diagnostic]) -> str:
     lines = [
-        f"{d.position}: {d.severity.value}[{d.code}]: {message_with_hint(d)}" for d in diagnostics
+        f"{visible(str(d.position))}: {d.severity.value}[{d.code}]: {message_with_hint(d)}"
+        for d in diagnostics
     ]
     lines.append(summary_line(diagnostics))
     return "\n".join(lines) + "\n"
@@ -97,7 +119,7 @@ def format_github(diagnostics: Sequence[Diagnostic]) -> str:
         p = d.position
         props = ",".join(
             [
-                f"file={_escape_property(p.file)}",
+                f"file={_escape_property(visible(p.file))}",
                 f"line={p.line}",
                 f"col={p.column}",
                 f"title={_escape_property(d.code)}",

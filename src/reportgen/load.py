@@ -121,10 +121,22 @@ def load_project(settings: Settings) -> LoadResult:
 
 
 def content_files(directory: Path) -> list[Path]:
-    """Content files in a stable order, so numbering and output never depend on the OS."""
+    """Content files in a stable order, so numbering and output never depend on the OS.
+
+    `.yaml`/`.yml` in any letter case. Names starting with a dot (`.draft.yaml`,
+    `.trash/`, editor backups) are never published, as git and MkDocs treat
+    them. Anything else with a YAML suffix is returned even if it is not a
+    regular file, so that reading it reports why (never silently skipped).
+    """
     if not directory.is_dir():
         return []
-    return sorted(p for p in directory.rglob("*") if p.suffix in CONTENT_SUFFIXES and p.is_file())
+    return sorted(
+        p
+        for p in directory.rglob("*")
+        if p.suffix.lower() in CONTENT_SUFFIXES
+        and not any(part.startswith(".") for part in p.relative_to(directory).parts)
+        and not p.is_dir()
+    )
 
 
 def load_report(path: Path, settings: Settings) -> tuple[Report | None, list[Diagnostic]]:

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+"""A report's slug, matched whole: it names content/SLUG.yaml and the page address."""
 _SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([.,;:?!])")
 
 

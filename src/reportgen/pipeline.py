@@ -14,7 +14,8 @@ from reportgen.check import check
 from reportgen.diagnostics import finalize
 from reportgen.load import load_project
 from reportgen.model import Diagnostic, Project
-from reportgen.settings import DEFAULT_MAX_BIB_BYTES, DEFAULT_MAX_CONTENT_BYTES, Settings
+from reportgen.options import OPTIONS, settings_from_values
+from reportgen.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -39,12 +40,6 @@ def analyse(settings: Settings, *, strict: bool = False) -> Analysis:
     return Analysis(loaded.project, finalize(found, strict=strict))
 
 
-def settings_from_options(root: Path, options: dict[str, Any]) -> Settings:
-    """Settings from the `reportgen` plugin options in mkdocs.yml (or their defaults)."""
-    return Settings(
-        root=root,
-        content_dir=str(options.get("content_dir", "content")),
-        bibliography=str(options.get("bibliography", "references.bib")),
-        max_content_bytes=int(options.get("max_content_bytes", DEFAULT_MAX_CONTENT_BYTES)),
-        max_bib_bytes=int(options.get("max_bib_bytes", DEFAULT_MAX_BIB_BYTES)),
-    )
+def settings_from_options(root: Path, values: dict[str, Any]) -> Settings:
+    """Settings from already validated plugin options (MkDocs' or `siteconfig`'s)."""
+    return settings_from_values(root, {**{o.name: o.default for o in OPTIONS}, **values})

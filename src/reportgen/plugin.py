@@ -23,6 +23,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
+from reportgen import site_output
 from reportgen.diagnostics import format_text
 from reportgen.pipeline import Analysis, analyse, settings_from_options
 from reportgen.render import RenderCache, render, site_nav
@@ -80,7 +81,9 @@ def pin_build_date(analysis: Analysis) -> None:
         return
     dates = [r.last_checked for r in analysis.project.reports] or ["1970-01-01"]
     newest = datetime.datetime.fromisoformat(max(dates)).replace(tzinfo=datetime.UTC)
-    os.environ["SOURCE_DATE_EPOCH"] = str(int(newest.timestamp()))
+    # The sitemap's gzip header stores the date in 32 bits: any valid date builds.
+    seconds = min(max(int(newest.timestamp()), 0), 2**32 - 1)
+    os.environ["SOURCE_DATE_EPOCH"] = str(seconds)
 
 
 def _nav_paths(nav: Any) -> list[str]:
@@ -92,6 +95,21 @@ def _nav_paths(nav: Any) -> list[str]:
     if isinstance(nav, list):
         return [p for item in nav for p in _nav_paths(item)]
     return []
+
+
+def _refuse_unsafe_site_dir(config: MkDocsConfig, settings: Settings) -> None:
+    """MkDocs empties site_dir before a build: never let that be the project's own files."""
+    protected = site_output.protected_paths(
+        settings.root,
+        settings.content_path,
+        settings.bibliography_path,
+        Path(config.docs_dir),
+        Path(config.config_file_path or settings.root / "mkdocs.yml"),
+    )
+    try:
+        site_output.check_output(Path(config.site_dir), protected, force=True)
+    except site_output.OutputRefusedError as exc:
+        raise PluginError(f"reportgen: {exc}") from exc
 
 
 def escaped_striptags(value: Any) -> Markup:
@@ -142,6 +160,7 @@ class ReportgenPlugin(BasePlugin[ReportgenConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = Path(config.config_file_path or ".").resolve().parent
         self.settings = settings_from_options(root, dict(self.config))
+        _refuse_unsafe_site_dir(config, self.settings)
         analysis = self.analysis or analyse(self.settings)
         self.analysis = None  # `mkdocs serve` reuses the plugin; reload on every build
         for diagnostic in analysis.diagnostics:
@@ -228,6 +247,8 @@ class ReportgenPlugin(BasePlugin[ReportgenConfig]):
         return output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Mark the folder as a reportgen build, which `reportgen build` may replace."""
+        site_output.mark(Path(config.site_dir))
         if self.bar is not None:
             self.bar.close()
             self.bar = None

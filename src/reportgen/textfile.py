@@ -6,6 +6,8 @@ same things with the same diagnostics.
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 from reportgen.diagnostics import error
@@ -15,16 +17,36 @@ from reportgen.model import Diagnostic, Position
 def read_text(
     path: Path, shown: str, limit: int, what: str
 ) -> tuple[str | None, Diagnostic | None]:
-    """Read a UTF-8 file, refusing oversized ones before reading them."""
+    """Read a UTF-8 file, refusing oversized ones before reading them.
+
+    Only regular files are read, and never more than `limit` + 1 bytes: a
+    symlink to /dev/zero or a FIFO named `references.bib` must not hang the
+    build or exhaust memory.
+    """
+
+    def too_large(size: str) -> Diagnostic:
+        return error(
+            "file-too-large",
+            f"{what} file is {size} bytes, over the limit of {limit:,} bytes",
+            Position(shown),
+            "split it, or raise the limit in mkdocs.yml",
+        )
+
     try:
+        mode = path.stat().st_mode
+        if not stat.S_ISREG(mode):
+            kind = "a folder" if stat.S_ISDIR(mode) else "not a regular file (a device or pipe?)"
+            return None, error(
+                "unreadable", f"cannot read {what} file: it is {kind}", Position(shown)
+            )
         size = path.stat().st_size
         if size > limit:
-            return None, error(
-                "file-too-large",
-                f"{what} file is {size:,} bytes, over the limit of {limit:,} bytes",
-                Position(shown),
-            )
-        raw = path.read_bytes()
+            return None, too_large(f"{size:,}")
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        with os.fdopen(descriptor, "rb") as handle:
+            raw = handle.read(limit + 1)
+        if len(raw) > limit:
+            return None, too_large(f"more than {limit:,}")
     except OSError as exc:
         return None, error("unreadable", f"cannot read file: {exc.strerror}", Position(shown))
     try:
