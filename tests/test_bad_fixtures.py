@@ -1,7 +1,8 @@
 """The bad-input corpus: each case must yield exactly its expected diagnostics.
 
-A case is a directory under tests/fixtures/bad/ with `expected.txt` (one
-`severity code file line` per line) and the broken half of a project: its own
+A case is a directory under tests/fixtures/bad/ with `expected.txt` (the whole
+lines `reportgen check` must print, in order, as an editor reads them) and the
+broken half of a project: its own
 `content/` and/or `references.bib` (and `mkdocs.yml` for limits). The missing
 half comes from tests/fixtures/base/, a minimal valid project.
 """
@@ -9,6 +10,7 @@ half comes from tests/fixtures/base/, a minimal valid project.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -40,12 +42,20 @@ DOCUMENTED_CODES = {
 }
 
 
+LINE = re.compile(r"^(?P<file>[^:]+):(?P<line>\d+):\d+: (?P<severity>\w+)\[(?P<code>[\w-]+)\]: ")
+
+
+def expected_lines(case: Path) -> list[str]:
+    text = (case / "expected.txt").read_text(encoding="utf-8")
+    return [line for line in text.splitlines() if line.strip()]
+
+
 def expected(case: Path) -> list[tuple[str, str, str, int]]:
     rows = []
-    for line in (case / "expected.txt").read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            severity, code, file, number = line.split()
-            rows.append((severity, code, file, int(number)))
+    for line in expected_lines(case):
+        found = LINE.match(line)
+        assert found, f"{case.name}: not a diagnostic line: {line}"
+        rows.append((found["severity"], found["code"], found["file"], int(found["line"])))
     return sorted(rows)
 
 
@@ -78,6 +88,8 @@ def test_base_project_is_clean(tmp_path: Path) -> None:
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_fixture_yields_exactly_its_diagnostics(case: Path, tmp_path: Path) -> None:
     project = assemble(case, tmp_path / case.name)
+    text = run_reportgen("check", cwd=project)
+    assert text.stdout.splitlines()[:-1] == expected_lines(case)
     result = run_reportgen("check", "--format", "json", "-f", "mkdocs.yml", cwd=project)
     assert "Traceback" not in result.stderr + result.stdout
     payload = json.loads(result.stdout)
