@@ -116,7 +116,8 @@ def test_a_symlink_to_dev_zero_is_refused_without_reading_it(project: Path, whic
     target.symlink_to("/dev/zero")
     result = run_reportgen("check", cwd=project)
     assert result.returncode == 1
-    shown, what = ("references.bib", "bibliography") if which == "bib" else (SEED_CONTENT, "content")
+    bib = which == "bib"
+    shown, what = ("references.bib", "bibliography") if bib else (SEED_CONTENT, "content")
     assert (
         f"{shown}:1:1: error[unreadable]: cannot read {what}"
         " file: it is not a regular file (a device or pipe?)"
