@@ -369,3 +369,56 @@ def test_import_refuses_a_slug_that_leaves_content(project: Path, slug: str) -> 
     assert "may use only lowercase letters, digits and hyphens" in result.stderr
     assert snapshot(project) == before
     assert not (project.parent / "x.yaml").exists()
+
+
+def _convert_time(project: Path, size: int) -> float:
+    """CPU seconds to render the site and convert every page as MkDocs would."""
+    import time
+
+    import markdown
+
+    from reportgen.pipeline import analyse
+    from reportgen.render import render_site
+    from reportgen.settings import Settings
+
+    unit = "Police (LPD) share data, e.g. 287(g)-style: *many* [links] #1 _x_ `c` <b> & "
+    path = project / SEED_CONTENT
+    seed = path.read_text(encoding="utf-8")
+    long_question = (unit * (size // len(unit))).replace('"', "")
+    path.write_text(
+        seed.replace("open_questions:\n", f'open_questions:\n  - "{long_question} [@ice-287g]?"\n'),
+        encoding="utf-8",
+    )
+    analysis = analyse(Settings(root=project))
+    assert analysis.ok
+    start = time.process_time()
+    for name, page in render_site(analysis.project).items():
+        if name.endswith(".md"):
+            markdown.markdown(page, extensions=["attr_list", "toc"])
+    path.write_text(seed, encoding="utf-8")
+    return time.process_time() - start
+
+
+def test_a_long_open_question_builds_in_linear_time(project: Path) -> None:
+    """The hub once ran Markdown's inline escapes over claim text: 4x the size cost 16x."""
+    small = min(_convert_time(project, 100_000) for _ in range(2))
+    large = _convert_time(project, 400_000)
+    assert large / small < 8, (small, large)
+
+
+def test_headings_are_bounded_so_markdown_stays_linear(project: Path) -> None:
+    path = project / SEED_CONTENT
+    seed = path.read_text(encoding="utf-8")
+    path.write_text(
+        seed.replace(
+            "title: 'What legal authorities allow local police to share data with ICE for"
+            " identity checks?'",
+            "title: '" + "A" * 301 + "'",
+        ),
+        encoding="utf-8",
+    )
+    result = run_reportgen("check", cwd=project)
+    assert result.returncode == 1
+    assert result.stdout.splitlines()[0] == (
+        f"{SEED_CONTENT}:5:8: error[schema]: title is 301 characters long; at most 300 are allowed"
+    )

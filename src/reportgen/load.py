@@ -286,6 +286,11 @@ def _schema_diagnostic(
         message = f"{where} {problem.instance!r} may use only lowercase letters, digits and hyphens"
     elif validator in ("minItems", "minLength"):
         message = f"{where} must not be empty"
+    elif validator == "maxLength":
+        length = len(problem.instance) if isinstance(problem.instance, str) else 0
+        message = (
+            f"{where} is {length:,} characters long; at most {problem.validator_value} are allowed"
+        )
     return error("schema", message, Position(shown, line, column))
 
 

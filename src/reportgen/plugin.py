@@ -168,7 +168,11 @@ class ReportgenPlugin(BasePlugin[ReportgenConfig]):
                 log.warning(format_text([diagnostic]).splitlines()[0])
         if not analysis.ok:
             raise PluginError("reportgen check failed:\n" + format_text(analysis.diagnostics))
-        rendered = render(analysis.project, _PREVIEW.render_cache if _PREVIEW.serving else None)
+        rendered = render(
+            analysis.project,
+            _PREVIEW.render_cache if _PREVIEW.serving else None,
+            directory_urls=config.use_directory_urls,
+        )
         self.pages, self.head = rendered.pages, rendered.head
         if config.nav is None:  # an explicit nav in mkdocs.yml wins
             config.nav = site_nav(

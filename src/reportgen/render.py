@@ -118,6 +118,26 @@ def report_path(report: Report) -> str:
     return f"reports/{report.slug}.md"
 
 
+def page_url(target: str, source: str, directory_urls: bool = True) -> str:
+    """The relative URL from one generated page to another, for links in raw HTML.
+
+    Engines rewrite `.md` links only in Markdown, so HTML blocks need the final
+    address: `reports/x.md` seen from `open-questions.md` is `../reports/x/`
+    with directory URLs and `reports/x.html` without.
+    """
+
+    def address(path: str) -> str:
+        stem = path.removesuffix(".md")
+        if not directory_urls:
+            return f"{stem}.html"
+        return "" if stem == "index" else f"{stem.removesuffix('/index')}/"
+
+    here = address(source).rsplit("/", 1)[0] if "/" in address(source) else ""
+    there = address(target)
+    depth = len([part for part in here.split("/") if part])
+    return "../" * depth + there
+
+
 @functools.cache
 def environment() -> jinja2.Environment:
     """One compiled set of templates per process; they ship with the package and never change."""
@@ -140,6 +160,7 @@ def environment() -> jinja2.Environment:
         link=link,
         preview=preview,
         join_names=join_names,
+        page_url=page_url,
     )
     return env
 
@@ -159,28 +180,36 @@ class Rendered:
     """schema.org JSON-LD per report page, for engines that can put it in the page head."""
 
 
-def render(project: Project, cache: RenderCache | None = None) -> Rendered:
-    """Pages and head metadata from one set of per-report views."""
+def render(
+    project: Project, cache: RenderCache | None = None, *, directory_urls: bool = True
+) -> Rendered:
+    """Pages and head metadata from one set of per-report views.
+
+    `directory_urls` is the site's URL style (MkDocs' `use_directory_urls`),
+    needed where pages link to each other from raw HTML.
+    """
     reports = sorted_reports(project)
     views = {r.slug: report_view(r, project.bibliography.sources) for r in reports}
     head = {report_path(r): jsonld(views[r.slug]) for r in reports}
     ordered = [views[r.slug] for r in reports]
     if cache is None and len(reports) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
-        pages = _render_in_two(project, ordered)
+        pages = _render_in_two(project, ordered, directory_urls)
         if pages is not None:
             return Rendered(pages, head)
-    return Rendered(_render_serially(project, ordered, cache), head)
+    return Rendered(_render_serially(project, ordered, cache, directory_urls), head)
 
 
-def render_site(project: Project, cache: RenderCache | None = None) -> dict[str, str]:
+def render_site(
+    project: Project, cache: RenderCache | None = None, *, directory_urls: bool = True
+) -> dict[str, str]:
     """Every generated file (pages and downloads), keyed by its path under the docs directory."""
-    return render(project, cache).pages
+    return render(project, cache, directory_urls=directory_urls).pages
 
 
 def _render_serially(
-    project: Project, views: list[ReportView], cache: RenderCache | None
+    project: Project, views: list[ReportView], cache: RenderCache | None, directory_urls: bool
 ) -> dict[str, str]:
-    pages = shared_pages(project, views)
+    pages = shared_pages(project, views, directory_urls)
     pages.update(sources_page(project))
     sources = project.bibliography.sources
     for view in views:
@@ -197,7 +226,9 @@ def _render_serially(
     return pages
 
 
-def shared_pages(project: Project, ordered: list[ReportView]) -> dict[str, str]:
+def shared_pages(
+    project: Project, ordered: list[ReportView], directory_urls: bool = True
+) -> dict[str, str]:
     """The home page, the open-questions hub and the year pages."""
     env = environment()
     reports = [view.report for view in ordered]
@@ -213,7 +244,7 @@ def shared_pages(project: Project, ordered: list[ReportView]) -> dict[str, str]:
             open_questions=open_questions,
         ),
         "open-questions.md": env.get_template("open-questions.md.j2").render(
-            reports=reports, open_questions=open_questions
+            reports=reports, open_questions=open_questions, directory_urls=directory_urls
         ),
     }
     year_template = env.get_template("year.md.j2")
@@ -257,7 +288,9 @@ def _child_share() -> dict[str, str]:
     return pages
 
 
-def _render_in_two(project: Project, views: list[ReportView]) -> dict[str, str] | None:
+def _render_in_two(
+    project: Project, views: list[ReportView], directory_urls: bool
+) -> dict[str, str] | None:
     """Halve the rendering time: a forked child renders half the pages.
 
     Forking shares the loaded models for free; only the rendered text travels
@@ -269,7 +302,7 @@ def _render_in_two(project: Project, views: list[ReportView]) -> dict[str, str] 
         context = multiprocessing.get_context("fork")
         with concurrent.futures.ProcessPoolExecutor(1, mp_context=context) as pool:
             child = pool.submit(_child_share)
-            pages = shared_pages(project, views)
+            pages = shared_pages(project, views, directory_urls)
             for view in views[0::2]:
                 pages.update(report_files(view))
             pages.update(child.result())
