@@ -10,7 +10,8 @@ import pytest
 import yaml
 
 from conftest import REPO
-from reportgen.bib import decode, display_name, load_bibliography
+from reportgen.bib import decode, load_bibliography
+from reportgen.names import parse_names
 from reportgen.load import load_schema
 from reportgen.pipeline import analyse
 from reportgen.render import human_date, md_inline, number_sources
@@ -46,7 +47,8 @@ def test_latex_is_decoded_to_unicode(latex: str, text: str) -> None:
     ],
 )
 def test_names_read_first_name_first_and_organizations_stay_whole(name: str, shown: str) -> None:
-    assert display_name(name) == shown
+    names, _ = parse_names(name, decode)
+    assert [n.display for n in names] == [shown]
 
 
 def test_bib_decoding_applies_to_loaded_entries(tmp_path: Path) -> None:

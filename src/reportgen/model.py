@@ -154,6 +154,28 @@ class Report:
         return tuple(out)
 
 
+@dataclass(frozen=True, slots=True)
+class Name:
+    """One person or organization, in BibTeX's parts (First von Last, Jr)."""
+
+    family: str
+    given: str = ""
+    particle: str = ""
+    """The 'von' part: 'van der' in 'van der Meer, Jan'."""
+    suffix: str = ""
+    """The 'Jr' part: 'Jr.' in 'Bennett, Jr., Frank G.'."""
+    literal: bool = False
+    """Written in braces: an organization, never split into given and family names."""
+
+    @property
+    def display(self) -> str:
+        """'Frank G. Bennett, Jr.', 'Jan van der Meer', or the literal name."""
+        if self.literal:
+            return self.family
+        text = " ".join(p for p in (self.given, self.particle, self.family) if p)
+        return f"{text}, {self.suffix}" if self.suffix else text
+
+
 @dataclass(frozen=True)
 class Source:
     """One bibliography entry with its fields already decoded from LaTeX."""
@@ -168,6 +190,14 @@ class Source:
     """The entry as written in the bib, for faithful BibTeX downloads."""
     organizations: frozenset[str] = frozenset()
     """Authors written in braces: institutions, never split into given and family names."""
+    names: tuple[Name, ...] = ()
+    """The creators (authors, else editors) with their BibTeX name parts."""
+    et_al: bool = False
+    """The list ended with `and others`: more creators than named."""
+    raw_fields: dict[str, str] = field(default_factory=dict)
+    """Field values as written (LaTeX kept), with @string macros and crossref resolved."""
+    parents: tuple[str, ...] = ()
+    """Keys this entry inherits from (crossref, xdata): citing it uses them too."""
 
     def get(self, name: str) -> str | None:
         value = self.fields.get(name)

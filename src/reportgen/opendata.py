@@ -8,12 +8,12 @@ numbers, and its sources in the two formats reference managers import.
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
-from reportgen.model import ClaimKind, Report, Source
+from reportgen.dates import parse_date
+from reportgen.model import ClaimKind, Name, Report, Source
 from reportgen.numbering import ReportView
-from reportgen.sourcefmt import issued, link, publisher
+from reportgen.sourcefmt import issued_date, link, publisher
 
 CSL_TYPES = {
     "online": "webpage",
@@ -81,13 +81,15 @@ def csl_item(source: Source) -> dict[str, Any]:
         "type": CSL_TYPES.get(source.entry_type, "document"),
         "title": source.get("title") or source.key,
     }
-    if source.authors:
-        item["author"] = [_csl_name(name, source) for name in source.authors]
-    date = issued(source)
+    if source.names:
+        role = "author" if source.get("author") else "editor"
+        item[role] = [csl_name(name) for name in source.names]
+    date = issued_date(source)
     if date:
-        item["issued"] = {"date-parts": [_date_parts(date)]}
+        item["issued"] = date.csl()
     if source.get("urldate"):
-        item["accessed"] = {"date-parts": [_date_parts(str(source.get("urldate")))]}
+        accessed = parse_date(str(source.get("urldate")))
+        item["accessed"] = accessed.csl() if accessed else {"literal": source.get("urldate")}
     url = link(source)
     if url:
         item["URL"] = url
@@ -101,15 +103,17 @@ def csl_item(source: Source) -> dict[str, Any]:
     return item
 
 
-def _csl_name(name: str, source: Source) -> dict[str, str]:
-    if name in source.organizations or " " not in name:
-        return {"literal": name}
-    given, _, family = name.rpartition(" ")
-    return {"family": family, "given": given}
-
-
-def _date_parts(value: str) -> list[int]:
-    return [int(p) for p in re.findall(r"\d+", value)[:3]]
+def csl_name(name: Name) -> dict[str, str]:
+    """BibTeX's name parts as CSL's: von is the non-dropping particle, Jr the suffix."""
+    if name.literal:
+        return {"literal": name.family}
+    parts = {
+        "family": name.family,
+        "given": name.given,
+        "non-dropping-particle": name.particle,
+        "suffix": name.suffix,
+    }
+    return {key: value for key, value in parts.items() if value}
 
 
 def csl_json(view: ReportView) -> str:
@@ -144,20 +148,32 @@ def jsonld(view: ReportView, page_url: str | None = None) -> str:
 
 def _creative_work(source: Source) -> dict[str, Any]:
     work: dict[str, Any] = {"@type": "CreativeWork", "name": source.get("title") or source.key}
-    if source.authors:
-        work["author"] = [
-            {"@type": "Organization" if " " in a else "Person", "name": a} for a in source.authors
-        ]
+    if source.names:
+        work["author"] = [_agent(name) for name in source.names]
     url = link(source)
     if url:
         work["url"] = url
-    date = issued(source)
-    if date:
-        work["datePublished"] = date
+    date = issued_date(source)
+    if date and (date.start or date.end):
+        work["datePublished"] = date.iso
     who = publisher(source)
     if who:
         work["publisher"] = {"@type": "Organization", "name": who}
     return work
+
+
+def _agent(name: Name) -> dict[str, str]:
+    """schema.org Person with its name parts, or Organization for a braced name."""
+    if name.literal:
+        return {"@type": "Organization", "name": name.family}
+    person = {"@type": "Person", "name": name.display, "familyName": name.family}
+    family = " ".join(p for p in (name.particle, name.family) if p)
+    person["familyName"] = family
+    if name.given:
+        person["givenName"] = name.given
+    if name.suffix:
+        person["honorificSuffix"] = name.suffix
+    return person
 
 
 def data_files(view: ReportView) -> dict[str, str]:

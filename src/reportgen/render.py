@@ -24,7 +24,7 @@ from markupsafe import Markup, escape
 from reportgen.model import Project, Report, Source
 from reportgen.numbering import ReportView, number_sources, report_view
 from reportgen.opendata import data_files, jsonld
-from reportgen.sourcefmt import human_date, issued, join_names, link, preview, publisher
+from reportgen.sourcefmt import creators, human_date, issued_date, link, preview, publisher
 
 # Characters Python-Markdown treats as syntax and accepts backslash escapes for;
 # `<`, `>` and `&` are turned into entities instead.
@@ -156,10 +156,10 @@ def environment() -> jinja2.Environment:
         report_path=report_path,
         year_path=year_path,
         publisher=publisher,
-        issued=issued,
+        issued_date=issued_date,
         link=link,
         preview=preview,
-        join_names=join_names,
+        creators=creators,
         page_url=page_url,
     )
     return env

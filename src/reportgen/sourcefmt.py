@@ -7,25 +7,27 @@ source reads the same everywhere.
 from __future__ import annotations
 
 import datetime
+import re
 from urllib.parse import quote
 
 from reportgen.check import url_problem
+from reportgen.dates import MONTHS, DateValue, from_year_month, parse_date
 from reportgen.model import Source
 
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
+EPRINT_URLS = {
+    "arxiv": "https://arxiv.org/abs/{}",
+    "jstor": "https://www.jstor.org/stable/{}",
+    "pubmed": "https://pubmed.ncbi.nlm.nih.gov/{}/",
+    "pmid": "https://pubmed.ncbi.nlm.nih.gov/{}/",
+    "pmcid": "https://www.ncbi.nlm.nih.gov/pmc/articles/{}/",
+    "hdl": "https://hdl.handle.net/{}",
+    "handle": "https://hdl.handle.net/{}",
+    "googlebooks": "https://books.google.com/books?id={}",
+    "doi": "https://doi.org/{}",
+    "ssrn": "https://ssrn.com/abstract={}",
+}
+"""biblatex's eprint types (and common others) and where readers find them."""
+_URL_IN_TEXT = re.compile(r"https?://[^\s<>\"'{}]+")
 
 
 def human_date(value: str) -> str:
@@ -42,11 +44,17 @@ def human_date(value: str) -> str:
     return value
 
 
-def join_names(names: tuple[str, ...] | list[str]) -> str:
-    """'A', 'A and B', 'A, B and C'."""
+def join_names(names: tuple[str, ...] | list[str], et_al: bool = False) -> str:
+    """'A', 'A and B', 'A, B and C'; 'A, B et al.' when the bib says `and others`."""
+    if et_al:
+        return ", ".join(names) + " et al." if names else "et al."
     if len(names) <= 2:
         return " and ".join(names)
     return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def creators(source: Source) -> str:
+    return join_names(source.authors, source.et_al)
 
 
 def publisher(source: Source) -> str | None:
@@ -58,36 +66,51 @@ def publisher(source: Source) -> str | None:
     return None
 
 
-def issued(source: Source) -> str | None:
-    """The publication date as ISO text, from biblatex `date` or BibTeX `year`/`month`."""
-    if source.get("date"):
-        return source.get("date")
+def issued_date(source: Source) -> DateValue | None:
+    """When it was published: biblatex `date` (EDTF, ranges), else BibTeX `year`/`month`.
+
+    A value that is not a date (`year = {1984a}`) is kept as written, with no
+    machine-readable form, rather than dropped.
+    """
+    written = source.get("date")
+    if written:
+        return parse_date(written) or DateValue(written, None)
     year = source.get("year")
-    if year and source.get("month"):
-        month = MONTHS_BY_NAME.get(str(source.get("month")).lower()[:3])
-        if month:
-            return f"{year}-{month:02d}"
-    return year
+    if year:
+        return from_year_month(year, source.get("month")) or DateValue(year, None)
+    return None
 
 
-MONTHS_BY_NAME = {m[:3].lower(): i for i, m in enumerate(MONTHS, start=1)}
+def issued(source: Source) -> str | None:
+    """The publication date as ISO text (the start of a range), or as written."""
+    date = issued_date(source)
+    return date.iso if date else None
 
 
 def link(source: Source) -> str | None:
-    """The address readers follow: the URL if it is safe, else the DOI resolver."""
+    """The address readers follow: URL, else DOI, else eprint, else a URL in howpublished."""
     url = source.get("url")
     if url and url_problem(url) is None:
         return url
     doi = source.get("doi")
     if doi:
-        return "https://doi.org/" + quote(doi.removeprefix("https://doi.org/"), safe="/:;()._-")
+        return "https://doi.org/" + quote(doi, safe="/:;()._-<>")
+    eprint = source.get("eprint")
+    kind = (source.get("eprinttype") or source.get("archiveprefix") or "").lower()
+    if eprint and kind in EPRINT_URLS:
+        return EPRINT_URLS[kind].format(quote(eprint, safe="/:._-"))
+    for name in ("howpublished", "note"):
+        found = _URL_IN_TEXT.search(source.get(name) or "")
+        if found and url_problem(found.group(0).rstrip(".,;")) is None:
+            return found.group(0).rstrip(".,;")
     return None
 
 
 def preview(source: Source) -> str:
     """One line naming the source, for marker tooltips and accessible names."""
-    parts = [join_names(source.authors)] if source.authors else []
+    parts = [creators(source)] if source.authors or source.et_al else []
     parts.append(source.get("title") or source.key)
-    tail = ", ".join(x for x in (publisher(source), human_date(issued(source) or "")) if x)
+    date = issued_date(source)
+    tail = ", ".join(x for x in (publisher(source), date.human if date else "") if x)
     text = ": ".join(parts)
     return f"{text} ({tail})" if tail else text
