@@ -118,28 +118,36 @@ def decode(value: str) -> str:
     return latex.decode(value).text
 
 
-def evaluate(expression: str, strings: dict[str, str]) -> str | None:
+def evaluate(expression: str, strings: dict[str, str]) -> tuple[str | None, list[str]]:
     """A BibTeX value expression (`{..}`, `".."`, a number, a macro, joined by `#`).
 
-    Returns None when a part is neither quoted, braced, a number nor a known
-    @string macro, so the caller can report it instead of printing it.
+    Returns the value and the macros it uses that are not defined. BibTeX
+    warns about those and prints nothing; here the macro's name stands in,
+    so no word disappears. The value is None when the expression is
+    malformed (an empty part, an unbalanced quote).
     """
     parts: list[str] = []
-    depth, quoted, current = 0, False, ""
+    depth, quoted, current, previous = 0, False, "", ""
     for char in expression:
-        if char == "{":
+        if previous == "\\":
+            pass  # an escaped brace or quote is text, as bibtexparser reads it
+        elif char == "{":
             depth += 1
         elif char == "}":
             depth -= 1
         elif char == '"' and depth == 0:
             quoted = not quoted
+        previous = "" if previous == "\\" else char
         if char == "#" and depth == 0 and not quoted:
             parts.append(current.strip())
             current = ""
         else:
             current += char
     parts.append(current.strip())
-    out = []
+    if quoted or depth != 0:
+        return None, []
+    out: list[str] = []
+    undefined: list[str] = []
     for part in parts:
         if len(part) >= 2 and part[0] + part[-1] in ('""', "{}"):
             out.append(part[1:-1])
@@ -147,9 +155,16 @@ def evaluate(expression: str, strings: dict[str, str]) -> str | None:
             out.append(part)
         elif part.lower() in strings:
             out.append(strings[part.lower()])
+        elif _MACRO_NAME.fullmatch(part):
+            undefined.append(part)
+            out.append(part)
         else:
-            return None
-    return "".join(out)
+            return None, []
+    return "".join(out), undefined
+
+
+_MACRO_NAME = re.compile(r"[^\s\d\"#%'(),={}][^\s\"#%'(),={}]*")
+"""What BibTeX accepts as a macro name in a field value."""
 
 
 @dataclass
@@ -190,19 +205,23 @@ def parse_bibliography(text: str, shown: str) -> tuple[Bibliography, list[Diagno
     for block in library.blocks:
         line = (block.start_line or 0) + 1
         if isinstance(block, bibmodel.String):
-            value = evaluate(str(block.value), strings)
+            value, undefined = evaluate(str(block.value), strings)
             if value is None:
                 diagnostics.append(
                     error(
                         "bib-syntax",
-                        f"@string '{block.key}' uses an undefined macro: {str(block.value)[:60]}",
+                        f"@string '{block.key}' has a malformed value: {str(block.value)[:60]}",
                         Position(shown, line),
                     )
                 )
-            else:
-                strings[block.key.lower()] = value
+                continue
+            diagnostics.extend(
+                _undefined_macro(name, f"@string '{block.key}'", Position(shown, line))
+                for name in undefined
+            )
+            strings[block.key.lower()] = value
         elif isinstance(block, bibmodel.Preamble):
-            preamble += (evaluate(str(block.value), strings) or "") + "\n"
+            preamble += (evaluate(str(block.value), strings)[0] or "") + "\n"
         elif isinstance(block, bibmodel.DuplicateBlockKeyBlock):
             first = entries.get(block.key) or folded.get(block.key.casefold())
             where = f" (first defined at line {first.position.line})" if first else ""
@@ -213,35 +232,30 @@ def parse_bibliography(text: str, shown: str) -> tuple[Bibliography, list[Diagno
                     Position(shown, line),
                 )
             )
-        elif isinstance(block, bibmodel.DuplicateFieldKeyBlock):
-            fields = ", ".join(sorted(block.duplicate_keys))
-            diagnostics.append(
-                error(
-                    "bib-syntax",
-                    f"field {fields} appears twice in one entry",
-                    Position(shown, line),
-                )
-            )
-        elif isinstance(block, bibmodel.ParsingFailedBlock):
+        elif isinstance(block, bibmodel.ParsingFailedBlock) and not isinstance(
+            block, bibmodel.DuplicateFieldKeyBlock
+        ):
             diagnostics.append(error("bib-syntax", _failure_message(block), Position(shown, line)))
-        elif isinstance(block, bibmodel.Entry):
-            raw = _raw_entry(block, shown, strings, diagnostics)
+        elif isinstance(block, bibmodel.Entry | bibmodel.DuplicateFieldKeyBlock):
+            entry = block if isinstance(block, bibmodel.Entry) else block.ignore_error_block
+            assert isinstance(entry, bibmodel.Entry)
+            raw = _raw_entry(entry, shown, strings, diagnostics)
             if raw is None:
                 continue
-            twin = folded.get(block.key.casefold())
+            twin = folded.get(entry.key.casefold())
             if twin is not None:
                 diagnostics.append(
                     error(
                         "duplicate-source",
-                        f"source '{block.key}' differs from '{twin.key}'"
+                        f"source '{entry.key}' differs from '{twin.key}'"
                         f" (line {twin.position.line}) only in letter case;"
                         " BibTeX treats them as the same key",
                         raw.position,
                     )
                 )
                 continue
-            entries[block.key] = raw
-            folded[block.key.casefold()] = raw
+            entries[entry.key] = raw
+            folded[entry.key.casefold()] = raw
     for raw in entries.values():
         _inherit(raw, folded, diagnostics, set())
     macros = latex.preamble_macros(preamble)
@@ -272,28 +286,32 @@ def _raw_entry(
         position = Position(shown, item.start_line + 1)
         if name in written:
             diagnostics.append(
-                error(
-                    "bib-syntax",
-                    f"field '{name}' appears twice in '{entry.key}'"
-                    f" (as '{written[name]}' and '{item.key}'); BibTeX ignores case in names",
+                warning(
+                    "duplicate-field",
+                    f"field '{name}' appears twice in '{entry.key}'; the first value is used,"
+                    " as BibTeX does",
                     position,
+                    "remove one of them",
                 )
             )
             continue
         written[name] = item.key
         expression = str(item.value).strip()
-        value = evaluate(expression, strings)
+        value, undefined = evaluate(expression, strings)
         if value is None:
             diagnostics.append(
                 error(
                     "bib-syntax",
-                    f"field '{name}' of '{entry.key}' uses an undefined @string macro"
-                    f" or a malformed '#' concatenation: {expression[:60]}",
+                    f"field '{name}' of '{entry.key}' has a malformed value: {expression[:60]}",
                     position,
-                    "define it with @string, or put the text in braces",
+                    "put the text in braces; join parts with ' # '",
                 )
             )
             continue
+        diagnostics.extend(
+            _undefined_macro(macro, f"field '{name}' of '{entry.key}'", position)
+            for macro in undefined
+        )
         if not (len(expression) >= 2 and expression[0] + expression[-1] in ('""', "{}")):
             expanded = expanded or not expression.isdigit()
         fields[name] = value
@@ -306,6 +324,16 @@ def _raw_entry(
         position=Position(shown, (entry.start_line or 0) + 1),
         raw=(entry.raw or "").strip(),
         expanded=expanded,
+    )
+
+
+def _undefined_macro(name: str, where: str, position: Position) -> Diagnostic:
+    return warning(
+        "undefined-macro",
+        f"{where} uses the @string macro '{name}', which is not defined; the name is shown"
+        " as the text",
+        position,
+        "define it with @string, or put the text in braces",
     )
 
 
@@ -325,9 +353,10 @@ def _inherit(
         parent = entries.get(key.casefold())
         if parent is None:
             diagnostics.append(
-                error(
-                    "bib-syntax",
-                    f"{kind} of '{child.key}' names '{key}', which is not in the bibliography",
+                warning(
+                    "missing-parent",
+                    f"{kind} of '{child.key}' names '{key}', which is not in the bibliography;"
+                    " nothing is inherited",
                     child.positions.get(kind, child.position),
                     "add that entry, or remove the field",
                 )

@@ -16,7 +16,50 @@ from reportgen.diagnostics import error, warning
 from reportgen.model import Bibliography, Diagnostic, Position, Project, Report, Source
 
 SAFE_SCHEMES = ("http", "https")
-LOCATORS = ("url", "doi", "number", "isbn")
+IDENTIFIERS = ("doi", "eprint", "isbn", "issn", "isrn")
+"""Any of these lets a reader (or a library) find a source, whatever its type."""
+_DATED = ("year", "date")
+_PUBLISHED = ("publisher", "organization", "institution")
+# Entry types -> field groups (one field of each group present) -> what to tell the editor.
+FINDABLE_BY_TYPE: tuple[tuple[frozenset[str], tuple[tuple[str, ...], ...], str], ...] = (
+    (
+        frozenset({"article", "periodical", "suppperiodical"}),
+        (("journal", "journaltitle"), _DATED),
+        "journal and year",
+    ),
+    (
+        frozenset(
+            {"book", "mvbook", "collection", "mvcollection", "proceedings", "mvproceedings"}
+            | {"reference", "mvreference", "dataset", "software"}
+        ),
+        (_PUBLISHED, _DATED),
+        "publisher and year",
+    ),
+    (
+        frozenset({"inbook", "bookinbook", "suppbook", "incollection", "suppcollection"})
+        | frozenset({"inproceedings", "conference", "inreference"}),
+        (("booktitle", "maintitle"), _DATED),
+        "booktitle and year",
+    ),
+    (
+        frozenset({"thesis", "phdthesis", "mastersthesis"}),
+        (("school", "institution"), _DATED),
+        "school and year",
+    ),
+    (
+        frozenset({"report", "techreport"}),
+        ((*_PUBLISHED, "number"), (*_DATED, "number")),
+        "a report number, or institution and year",
+    ),
+    (frozenset({"online", "www", "electronic", "webpage"}), ((),), ""),
+    (frozenset({"patent", "standard"}), (("number",),), "number"),
+    (frozenset({"manual"}), ((*_PUBLISHED, "author"),), "organization"),
+    (frozenset({"booklet"}), (("howpublished", "publisher", "organization"),), "howpublished"),
+)
+_ANY_CONTAINER: tuple[str, ...] = (*_PUBLISHED, "journal", "journaltitle", "booktitle")
+_ANY_CONTAINER += ("howpublished", "eventtitle", "venue", "number")
+NOT_SOURCES = ("set", "xdata")
+"""Entries that only group or feed others; they are never shown as sources."""
 RESERVED_ANCHORS = ("summary", "open-questions", "bottom-line", "sources", "contents")
 PLACEHOLDER = re.compile(r"\b(TODO|FIXME)\b")
 """Markers `reportgen new` and editors leave in unfinished text; such text never publishes."""
@@ -170,15 +213,39 @@ def check_bibliography(bibliography: Bibliography) -> Iterator[Diagnostic]:
 
 
 def _incomplete(source: Source) -> Iterator[Diagnostic]:
+    if source.entry_type in NOT_SOURCES:
+        return
     if not source.get("title"):
         yield error("incomplete-source", f"source '{source.key}' has no title", source.position)
-    if not any(source.get(name) for name in LOCATORS):
+    needs = findable(source)
+    if needs is not None:
         yield error(
             "incomplete-source",
             f"source '{source.key}' gives readers no way to find it",
             source.position,
-            "add a url, doi, report number or isbn",
+            f"add a url or doi, or {needs}" if needs else "add a url or doi",
         )
+
+
+def findable(source: Source) -> str | None:
+    """None when readers can find the source, else what its entry type would need.
+
+    As reference managers judge it: any address or identifier is enough; an
+    article is also found by journal and year, a book by publisher and year,
+    a chapter by the book's title and year, a report by institution and
+    number; other types by any publisher, container or event, and a year.
+    """
+    from reportgen.sourcefmt import link
+
+    if source.get("url") or link(source) or any(source.get(n) for n in IDENTIFIERS):
+        return None  # an unsafe url is reported as such, not twice
+    for types, groups, needs in FINDABLE_BY_TYPE:
+        if source.entry_type in types:
+            found = all(any(source.get(name) for name in group) for group in groups)
+            return None if found else needs
+    if any(source.get(n) for n in _ANY_CONTAINER) and any(source.get(n) for n in _DATED):
+        return None
+    return "a publisher (or journal, event) and year"
 
 
 def _unsafe_url(source: Source) -> Iterator[Diagnostic]:
@@ -220,11 +287,15 @@ def url_problem(url: str) -> str | None:
 
 
 def _unused_sources(project: Project) -> Iterator[Diagnostic]:
+    sources = project.bibliography.sources
     cited = {
         c.key for report in project.reports for claim in report.claims for c in claim.citations
     }
-    for source in project.bibliography.sources.values():
-        if source.key not in cited:
+    used = set(cited)
+    for key in cited:  # citing an entry uses what it inherits from
+        used.update(sources[key].parents if key in sources else ())
+    for source in sources.values():
+        if source.key not in used and source.entry_type not in NOT_SOURCES:
             yield warning(
                 "unused-source",
                 f"source '{source.key}' is not cited by any report",

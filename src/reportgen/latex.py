@@ -20,7 +20,9 @@ from typing import Any
 _SYNTAX = re.compile(r"[\\$~`^_%&#{}<>]|--|''")
 _ASCII_SPACE = re.compile(r"[ \t\r\n]+")
 _URL = re.compile(r"(?:https?|ftp)://(?:[^\s{}\\]|\\[%#&_~$])+")
-_VERBATIM = re.compile(r"\\(?:url|nolinkurl)\s*\{((?:[^{}]|\{[^{}]*\})*)\}|\\path\s*([|!+])(.*?)\2")
+_VERBATIM = re.compile(
+    r"\\(?:url|nolinkurl)\s*\{((?:[^{}]|\{[^{}]*\})*)\}|\\(?:path|verb)\*?\s*([|!+=/])(.*?)\2"
+)
 _URL_ESCAPE = re.compile(r"\\([%#&_~$])")
 _PLACEHOLDER = re.compile("\ue000(\\d+)\ue001")
 _DOLLAR = re.compile(r"(?<!\\)\$")
@@ -28,7 +30,7 @@ _NEWCOMMAND = re.compile(
     r"\\(?:re)?(?:newcommand|providecommand|DeclareRobustCommand)\*?\s*\{?\\([A-Za-z]+)\}?"
     r"\s*(?:\[(\d)\])?\s*\{"
 )
-_SINGLE_QUOTES = re.compile(r"(?<!`)`(?!`)([^`']*)'(?!')")
+_SINGLE_QUOTES = re.compile(r"(?<![`\\])`(?!`)([^`']*)(?<!\\)'(?!')")
 _GUILLEMETS = (("<<", "\u00ab"), (">>", "\u00bb"))
 
 # Commands that print a word, a character or nothing, beyond pylatexenc's own tables.
@@ -98,6 +100,7 @@ _WORDS = {
 }
 # Commands whose one argument is printed as is (their style is lost, never their text).
 _KEEP_ARGUMENT = (
+    "autocap",
     "mkbibemph",
     "mkbibitalic",
     "mkbibbold",
@@ -408,8 +411,7 @@ def decode(value: str, macros: tuple[Macro, ...] = ()) -> Decoded:
 
 
 def _finish(text: str) -> str:
-    """Case-protecting braces go, ASCII whitespace collapses; no-break spaces stay."""
-    text = text.replace("{", "").replace("}", "") if "{" in text or "}" in text else text
+    """ASCII whitespace collapses; no-break and thin spaces stay (they were meant)."""
     return unicodedata.normalize("NFC", _ASCII_SPACE.sub(" ", text).strip())
 
 
