@@ -11,8 +11,8 @@ import yaml
 
 from conftest import REPO
 from reportgen.bib import decode, load_bibliography
-from reportgen.names import parse_names
 from reportgen.load import load_schema
+from reportgen.names import parse_names
 from reportgen.pipeline import analyse
 from reportgen.render import human_date, md_inline, number_sources
 from reportgen.settings import Settings

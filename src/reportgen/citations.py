@@ -13,8 +13,11 @@ from dataclasses import dataclass
 KEY_PATTERN = r"[A-Za-z0-9_][A-Za-z0-9_:.#$%&+?<>~/-]*"
 """BibTeX keys as Pandoc accepts them; trailing punctuation is trimmed below."""
 
+BRACED_KEY = r"\{[^{}\s]+\}"
+"""Pandoc's `@{key}` for keys BibTeX allows but the plain form does not (`@{-draft}`)."""
+_ANY_KEY = rf"(?:{BRACED_KEY}|{KEY_PATTERN})"
 _GROUP = re.compile(r"\[\s*@[^\[\]]*\]|\[\s*@[^\[\]]*$|\[\s*@[^\[\]]*(?=\[)")
-_ITEM = re.compile(rf"@({KEY_PATTERN})")
+_ITEM = re.compile(rf"@({_ANY_KEY})")
 
 
 @dataclass(frozen=True)
@@ -69,12 +72,20 @@ def parse(text: str) -> tuple[list[Piece], list[SyntaxProblem]]:
     return pieces, problems
 
 
-_WELL_FORMED = re.compile(rf"\[@{KEY_PATTERN}(?:; ?@{KEY_PATTERN})*\]")
+_WELL_FORMED = re.compile(rf"\[@{_ANY_KEY}(?:; ?@{_ANY_KEY})*\]")
+
+
+def _key(found: re.Match[str], offset: int) -> ParsedKey:
+    """The key without Pandoc's braces, at the offset of its first character."""
+    written = found.group(1)
+    if written.startswith("{"):
+        return ParsedKey(written[1:-1], offset + 1)
+    return ParsedKey(written, offset)
 
 
 def _parse_group(raw: str, start: int) -> tuple[ParsedGroup | None, SyntaxProblem | None]:
     if _WELL_FORMED.fullmatch(raw):  # the common case, without the item-by-item diagnosis
-        found = tuple(ParsedKey(m.group(1), start + m.start() + 1) for m in _ITEM.finditer(raw))
+        found = tuple(_key(m, start + m.start() + 1) for m in _ITEM.finditer(raw))
         return ParsedGroup(found, start, start + len(raw)), None
     if not raw.endswith("]"):
         return None, SyntaxProblem("citation group '[@' is never closed with ']'", start)
@@ -88,11 +99,17 @@ def _parse_group(raw: str, start: int) -> tuple[ParsedGroup | None, SyntaxProble
         match = _ITEM.fullmatch(stripped)
         if not stripped:
             return None, SyntaxProblem(f"empty entry in citation group '{raw}'", item_offset)
+        if match is None and re.fullmatch(r"@[^\s{}@]+", stripped):
+            return None, SyntaxProblem(
+                f"'{stripped}' in citation group '{raw}' needs braces: write"
+                f" '@{{{stripped[1:]}}}' (Pandoc's form for keys with unusual characters)",
+                item_offset,
+            )
         if match is None:
             return None, SyntaxProblem(
                 f"'{stripped}' in citation group '{raw}' is not a citation key "
                 "(write '@key'; separate keys with ';', keys have no spaces)",
                 item_offset,
             )
-        keys.append(ParsedKey(match.group(1), item_offset + 1))
+        keys.append(_key(match, item_offset + 1))
     return ParsedGroup(tuple(keys), start, start + len(raw)), None

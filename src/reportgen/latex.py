@@ -137,6 +137,7 @@ _KEEP_ARGUMENT = (
 )
 _QUOTE_ARGUMENT = ("mkbibquote", "enquote", "mkbibquote*", "enquote*", "textquote")
 _DROP_ARGUMENT = ("noopsort", "sortnoop", "SortNoop", "noop", "hyphenation", "label", "index")
+_CITE_COMMANDS = ("cite", "citep", "citet", "autocite", "parencite", "textcite", "footcite")
 _MATH_OPERATORS = ("log", "ln", "exp", "sin", "cos", "tan", "max", "min", "lim", "det", "deg")
 
 
@@ -237,6 +238,7 @@ class _Converter:
             macros=[
                 *(macrospec.std_macro(name.rstrip("*"), name.endswith("*"), 1) for name in one),
                 macrospec.std_macro("href", False, 2),
+                *(macrospec.std_macro(name, "*[[{") for name in _CITE_COMMANDS),
                 macrospec.std_macro("sqrt", "[{"),
                 macrospec.std_macro("foreignlanguage", False, 2),
                 *(macrospec.std_macro(name, False, 0) for name in _WORDS if name.isalpha()),
@@ -266,6 +268,7 @@ class _Converter:
             MacroTextSpec("sqrt", simplify_repl=self._sqrt),
         ]
         specs += [MacroTextSpec(name, simplify_repl=f" {name} ") for name in _MATH_OPERATORS]
+        specs += [MacroTextSpec(name, simplify_repl=self._cite) for name in _CITE_COMMANDS]
         text_db.add_context_category(
             "reportgen",
             prepend=True,
@@ -300,6 +303,12 @@ class _Converter:
             },
         )
 
+    def _cite(self, node: Any, l2tobj: Any) -> str:
+        r"""`\cite{key}` inside a note names another work: keep the key, in brackets."""
+        arguments = node.nodeargd.argnlist if node.nodeargd else []
+        keys = l2tobj.nodelist_to_text([arguments[-1]]) if arguments and arguments[-1] else ""
+        return f"[{keys}]"
+
     def _sqrt(self, node: Any, l2tobj: Any) -> str:
         argument = node.nodeargd.argnlist[-1] if node.nodeargd else None
         inner = l2tobj.nodelist_to_text([argument]) if argument is not None else ""
@@ -316,7 +325,7 @@ class _Converter:
         after = self.source[node.pos + node.len : node.pos + node.len + 1]
         if not name.isalpha() or after == "{":
             return ""
-        return name
+        return name + (" " if node.macro_post_space else "")
 
     def convert(self, text: str) -> Decoded:
         self.source = text
