@@ -11,16 +11,21 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
+from reportgen.codes import CODES
 from reportgen.model import Diagnostic, Position, Severity
 
 FORMATS = ("text", "json", "github")
 
 
 def error(code: str, message: str, position: Position, hint: str | None = None) -> Diagnostic:
+    if code not in CODES:
+        raise KeyError(f"diagnostic code {code!r} is not registered in reportgen.codes")
     return Diagnostic(Severity.ERROR, code, message, position, hint)
 
 
 def warning(code: str, message: str, position: Position, hint: str | None = None) -> Diagnostic:
+    if code not in CODES:
+        raise KeyError(f"diagnostic code {code!r} is not registered in reportgen.codes")
     return Diagnostic(Severity.WARNING, code, message, position, hint)
 
 
