@@ -227,10 +227,13 @@ def test_axe_finds_no_serious_or_critical_violation(page: Page, site_url: str, p
     assert bad == []
 
 
-def test_screenshot_of_the_report_page_is_saved(page: Page, site_url: str) -> None:
+def test_screenshot_of_the_report_page_is_saved(
+    page: Page, site_url: str, request: pytest.FixtureRequest
+) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.goto(report_url(site_url))
-    target = ARTIFACTS / "report-page.png"
+    installed = "installed" in request.node.callspec.id
+    target = ARTIFACTS / ("report-page-installed.png" if installed else "report-page.png")
     page.screenshot(path=str(target), full_page=False)
     assert target.stat().st_size > 10_000
 
