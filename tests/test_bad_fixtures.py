@@ -88,7 +88,7 @@ def test_base_project_is_clean(tmp_path: Path) -> None:
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_fixture_yields_exactly_its_diagnostics(case: Path, tmp_path: Path) -> None:
     project = assemble(case, tmp_path / case.name)
-    text = run_reportgen("check", cwd=project)
+    text = run_reportgen("check", "--format", "concise", cwd=project)
     assert text.stdout.splitlines()[:-1] == expected_lines(case)
     result = run_reportgen("check", "--format", "json", "-f", "mkdocs.yml", cwd=project)
     assert "Traceback" not in result.stderr + result.stdout

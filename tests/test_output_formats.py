@@ -16,12 +16,39 @@ def test_text_format_is_compiler_style_and_sorted() -> None:
     assert result.stdout.splitlines() == [
         "content/mini.yaml:6:40: error[unknown-source]: unknown source 'alpah': no entry with"
         " this key in references.bib (did you mean 'alpha'?)",
+        " 6 |   - The summary cites a misspelt key [@alpah].",
+        "   |                                        ^",
         "content/mini.yaml:10:52: error[unknown-source]: unknown source 'Beta': no entry with"
         " this key in references.bib (keys are case-sensitive: did you mean 'beta'?)",
+        " 10 |       - A claim cites a key that differs in case [@Beta; @alpha].",
+        "    |                                                    ^",
         "content/mini.yaml:15:19: error[unknown-source]: unknown source 'gamma': no entry with"
         " this key in references.bib",
+        " 15 |     cite: [alpha, gamma]",
+        "    |                   ^",
         "Found 3 errors and 0 warnings.",
     ]
+
+
+def test_concise_format_is_one_line_per_diagnostic() -> None:
+    result = run_reportgen("check", "--format", "concise", cwd=CASE)
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert len(lines) == 4
+    assert lines[0].startswith("content/mini.yaml:6:40: error[unknown-source]: ")
+
+
+def test_a_long_line_is_shown_as_a_window_around_the_column(tmp_path: Path) -> None:
+    from reportgen.diagnostics import format_text
+    from reportgen.model import Diagnostic, Position, Severity
+
+    line = "x" * 300 + " [@bad] " + "y" * 300
+    diagnostic = Diagnostic(
+        Severity.ERROR, "unknown-source", "m", Position("f.yaml", 3, 303), excerpt=line
+    )
+    shown = format_text([diagnostic]).splitlines()
+    assert shown[1] == " 3 | \u2026" + "x" * 48 + " [@bad] " + "y" * 44 + "\u2026"
+    assert shown[2] == "   | " + " " * 51 + "^"
 
 
 def test_json_format_has_diagnostics_and_summary() -> None:

@@ -182,7 +182,9 @@ class _Raw:
     parents: list[str] = field(default_factory=list)
 
 
-def load_bibliography(path: Path, settings: Settings) -> tuple[Bibliography, list[Diagnostic]]:
+def load_bibliography(
+    path: Path, settings: Settings, texts: dict[str, str] | None = None
+) -> tuple[Bibliography, list[Diagnostic]]:
     """Every well-formed entry, plus a diagnostic for each block or field that failed."""
     shown = settings.display(path)
     text, problem = read_text(path, shown, settings.max_bib_bytes, "bibliography")
@@ -191,6 +193,8 @@ def load_bibliography(path: Path, settings: Settings) -> tuple[Bibliography, lis
             problem = error("bib-syntax", f"bibliography '{shown}' does not exist", Position(shown))
         return Bibliography(shown, {}, readable=False), [problem]
     assert text is not None
+    if texts is not None:
+        texts[shown] = text
     return parse_bibliography(text, shown)
 
 

@@ -14,7 +14,9 @@ from dataclasses import replace
 from reportgen.codes import CODES
 from reportgen.model import Diagnostic, Position, Severity
 
-FORMATS = ("text", "json", "github")
+FORMATS = ("text", "concise", "json", "github")
+EXCERPT_WIDTH = 100
+"""Long lines are shown as a window of this many characters around the column."""
 
 
 def error(code: str, message: str, position: Position, hint: str | None = None) -> Diagnostic:
@@ -63,13 +65,35 @@ def message_with_hint(diagnostic: Diagnostic) -> str:
     return visible(diagnostic.message)
 
 
-def format_text(diagnostics: Sequence[Diagnostic]) -> str:
-    lines = [
-        f"{visible(str(d.position))}: {d.severity.value}[{d.code}]: {message_with_hint(d)}"
-        for d in diagnostics
-    ]
+def format_text(diagnostics: Sequence[Diagnostic], *, excerpts: bool = True) -> str:
+    """Compiler style: `file:line:col: severity[code]: message (hint)`, then the line and a caret."""
+    lines = []
+    for d in diagnostics:
+        lines.append(
+            f"{visible(str(d.position))}: {d.severity.value}[{d.code}]: {message_with_hint(d)}"
+        )
+        if excerpts and d.excerpt is not None:
+            lines.extend(_excerpt_lines(d))
     lines.append(summary_line(diagnostics))
     return "\n".join(lines) + "\n"
+
+
+def _excerpt_lines(diagnostic: Diagnostic) -> list[str]:
+    """The offending line under a gutter with its number, and a caret under the column."""
+    assert diagnostic.excerpt is not None
+    text = diagnostic.excerpt.replace("\t", " ")
+    column = max(diagnostic.position.column - 1, 0)
+    start = max(0, column - EXCERPT_WIDTH // 2) if len(text) > EXCERPT_WIDTH else 0
+    shown = text[start : start + EXCERPT_WIDTH]
+    prefix = "\u2026" if start else ""
+    suffix = "\u2026" if start + EXCERPT_WIDTH < len(text) else ""
+    number = str(diagnostic.position.line)
+    pad = " " * len(number)
+    caret_at = len(visible(prefix + shown[: column - start]))
+    return [
+        f" {number} | {visible(prefix + shown + suffix)}",
+        f" {pad} | {' ' * caret_at}^",
+    ]
 
 
 def summary_line(diagnostics: Sequence[Diagnostic]) -> str:
@@ -135,6 +159,8 @@ def format_github(diagnostics: Sequence[Diagnostic]) -> str:
 
 
 def render(diagnostics: Sequence[Diagnostic], output_format: str) -> str:
+    if output_format == "concise":
+        return format_text(diagnostics, excerpts=False)
     if output_format == "json":
         return format_json(diagnostics)
     if output_format == "github":

@@ -95,15 +95,18 @@ class LoadResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     skipped: int = 0
     """Content files that could not be loaded; their citations are unknown."""
+    texts: dict[str, str] = field(default_factory=dict)
+    """Each file read, by its shown path, so diagnostics can quote their line."""
 
 
 def load_project(settings: Settings) -> LoadResult:
     """Load the bibliography and every content file; never raises on bad input."""
-    bibliography, diagnostics = load_bibliography(settings.bibliography_path, settings)
+    texts: dict[str, str] = {}
+    bibliography, diagnostics = load_bibliography(settings.bibliography_path, settings, texts)
     reports: list[Report] = []
     skipped = 0
     for path in content_files(settings.content_path):
-        report, found = load_report(path, settings)
+        report, found = load_report(path, settings, texts)
         diagnostics.extend(found)
         if report is None:
             skipped += 1
@@ -117,7 +120,7 @@ def load_project(settings: Settings) -> LoadResult:
                 Position(settings.display(settings.content_path)),
             )
         )
-    return LoadResult(Project(tuple(reports), bibliography), diagnostics, skipped)
+    return LoadResult(Project(tuple(reports), bibliography), diagnostics, skipped, texts)
 
 
 def content_files(directory: Path) -> list[Path]:
@@ -139,13 +142,20 @@ def content_files(directory: Path) -> list[Path]:
     )
 
 
-def load_report(path: Path, settings: Settings) -> tuple[Report | None, list[Diagnostic]]:
-    """Parse, validate and build one report; returns no report if its structure is wrong."""
+def load_report(
+    path: Path, settings: Settings, texts: dict[str, str] | None = None
+) -> tuple[Report | None, list[Diagnostic]]:
+    """Parse, validate and build one report; returns no report if its structure is wrong.
+
+    The file's text is added to `texts` (by shown path), for quoting in diagnostics.
+    """
     shown = settings.display(path)
     text, problem = read_text(path, shown, settings.max_content_bytes, "content")
     if problem is not None:
         return None, [problem]
     assert text is not None
+    if texts is not None:
+        texts[shown] = text
     try:
         tree = yamltree.parse(text)
     except yaml.MarkedYAMLError as exc:

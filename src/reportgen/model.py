@@ -48,6 +48,8 @@ class Diagnostic:
     message: str
     position: Position
     hint: str | None = None
+    excerpt: str | None = None
+    """The source line the position points into, shown under the message with a caret."""
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         """Order like a compiler: by file, then line, then column."""

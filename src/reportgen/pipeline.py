@@ -6,7 +6,7 @@ stages itself.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +37,25 @@ class Analysis:
 def analyse(settings: Settings, *, strict: bool = False) -> Analysis:
     loaded = load_project(settings)
     found = loaded.diagnostics + check(loaded.project, complete=loaded.skipped == 0)
-    return Analysis(loaded.project, finalize(found, strict=strict))
+    return Analysis(loaded.project, finalize(with_excerpts(found, loaded.texts), strict=strict))
+
+
+def with_excerpts(diagnostics: list[Diagnostic], texts: dict[str, str]) -> list[Diagnostic]:
+    """Each diagnostic with the line it points into, as the editor's file has it."""
+    lines: dict[str, list[str]] = {}
+    out = []
+    for diagnostic in diagnostics:
+        text = texts.get(diagnostic.position.file)
+        if text is None or diagnostic.excerpt is not None:
+            out.append(diagnostic)
+            continue
+        if diagnostic.position.file not in lines:
+            lines[diagnostic.position.file] = text.splitlines()
+        file_lines = lines[diagnostic.position.file]
+        number = diagnostic.position.line
+        excerpt = file_lines[number - 1] if 0 < number <= len(file_lines) else None
+        out.append(replace(diagnostic, excerpt=excerpt) if excerpt is not None else diagnostic)
+    return out
 
 
 def settings_from_options(root: Path, values: dict[str, Any]) -> Settings:
