@@ -66,7 +66,7 @@ def message_with_hint(diagnostic: Diagnostic) -> str:
 
 
 def format_text(diagnostics: Sequence[Diagnostic], *, excerpts: bool = True) -> str:
-    """Compiler style: `file:line:col: severity[code]: message (hint)`, then the line and a caret."""
+    """Compiler style: `file:line:col: severity[code]: message (hint)`, the line, a caret."""
     lines = []
     for d in diagnostics:
         lines.append(
