@@ -11,10 +11,10 @@ import yaml
 
 from conftest import REPO
 from reportgen.bib import decode, load_bibliography
-from reportgen.load import load_schema
 from reportgen.names import parse_names
 from reportgen.pipeline import analyse
 from reportgen.render import human_date, md_inline, number_sources
+from reportgen.schema import load_schema
 from reportgen.settings import Settings
 
 

@@ -118,6 +118,8 @@ class _Walker:
         if isinstance(node, SequenceNode):
             return [self.walk(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
         assert isinstance(node, ScalarNode)
+        if not node.style and node.end_mark.line > mark.line:
+            self._joined_item(node)
         if node.tag == _STR:
             return node.value  # most scalars; skips the constructor's bookkeeping
         return self.constructor.construct_object(node)
@@ -136,6 +138,30 @@ class _Walker:
             self.tree.keys[(*path, key)] = (mark.line, mark.column)
             out[key] = self.walk(value_node, (*path, key), depth + 1)
         return out
+
+    def _joined_item(self, node: ScalarNode) -> None:
+        """Report a '- ' line that YAML silently joined to the text above it.
+
+        Indented a space or two too far, a list item becomes part of the
+        previous claim; nobody means that, so it is reported as the slip it is.
+        """
+        lines = self.text.splitlines()
+        first = node.start_mark.line
+        for number in range(first + 1, min(node.end_mark.line + 1, len(lines))):
+            stripped = lines[number].lstrip(" ")
+            if not stripped.startswith("- "):
+                continue
+            above = lines[first]
+            item = len(above) - len(above.lstrip(" ")) if above.lstrip().startswith("- ") else -1
+            here = len(lines[number]) - len(stripped)
+            where = f", but the list it belongs to (line {first + 1}) is indented {item}"
+            raise TreeError(
+                f"this '- ' is indented {here} spaces{where if item >= 0 else ''}, so YAML"
+                " joins it to the text above instead of starting a new item"
+                + (f" (indent it by {item} spaces)" if item >= 0 else ""),
+                number,
+                here,
+            )
 
     def _alias_position(self) -> tuple[int, int]:
         """Where the first alias is written (composition only kept the anchor's mark)."""
