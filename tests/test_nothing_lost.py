@@ -144,7 +144,7 @@ def test_a_fifo_never_hangs_the_build(project: Path, which: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("published", "checked"), [("1900-01-01", "1969-12-31"), ("2026-01-01", "2200-06-30")]
+    ("published", "checked"), [("1900-01-01", "1969-12-31"), ("1950-01-01", "2026-01-01")]
 )
 def test_dates_outside_the_unix_epoch_build(project: Path, published: str, checked: str) -> None:
     path = project / SEED_CONTENT
@@ -166,6 +166,23 @@ def test_dates_outside_the_unix_epoch_build(project: Path, published: str, check
     assert "Traceback" not in result.stderr
     page = project / "site" / "reports" / "ice-local-police-data-sharing" / "index.html"
     assert f'datetime="{checked}"' in page.read_text(encoding="utf-8")
+
+
+def test_a_date_after_2106_is_a_clean_diagnostic_in_check_and_build(project: Path) -> None:
+    path = project / SEED_CONTENT
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("last_checked: 2026-11-24", "last_checked: 2200-06-30"))
+    line = f"{SEED_CONTENT}:7:15: error[date-order]: last_checked 2200-06-30 is in the future"
+    for command, stream in (("check", "stdout"), ("build", "stderr")):
+        result = (
+            run_reportgen(command, "--format", "concise", cwd=project)
+            if command == "check"
+            else run_reportgen(command, cwd=project)
+        )
+        assert result.returncode == 1
+        assert getattr(result, stream).startswith(line), getattr(result, stream)
+        assert "Traceback" not in result.stderr
+    assert not (project / "site").exists()
 
 
 def test_strict_in_mkdocs_yml_is_honoured_by_reportgen_build(project: Path) -> None:

@@ -6,6 +6,7 @@ Each check is a small generator over the project so new rules stay local;
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import re
 import unicodedata
@@ -81,23 +82,83 @@ def check(project: Project, *, complete: bool = True) -> list[Diagnostic]:
     return out
 
 
-def check_report(report: Report, bibliography: Bibliography) -> Iterator[Diagnostic]:
+def check_report(
+    report: Report, bibliography: Bibliography, today: datetime.date | None = None
+) -> Iterator[Diagnostic]:
     yield from _placeholders(report)
-    yield from _uncited_claims(report)
+    yield from _dates(report, today or datetime.date.today())
+    yield from _uncited_claims(report, bibliography)
+    yield from _empty_claims(report)
     yield from _unknown_sources(report, bibliography)
     yield from _open_questions(report)
     yield from _duplicate_anchors(report)
 
 
-def _uncited_claims(report: Report) -> Iterator[Diagnostic]:
+def _uncited_claims(report: Report, bibliography: Bibliography) -> Iterator[Diagnostic]:
     for claim in report.claims:
-        if not claim.citations:
-            excerpt = _excerpt(claim.text)
+        if claim.citations or claim.malformed:
+            continue  # a malformed group is reported once, as citation-syntax
+        excerpt = _excerpt(claim.text)
+        yield error(
+            "uncited-claim",
+            f"{claim.kind.value} '{excerpt}' cites no source",
+            claim.position,
+            _citation_intent(claim.text, bibliography)
+            or "add [@key] where the sources support it, or a 'cite:' list",
+        )
+
+
+_BRACKETED = re.compile(r"\[([^\[\]@;]+)\]")
+
+
+def _citation_intent(text: str, bibliography: Bibliography) -> str | None:
+    """A citation written another way: `[key]` without the @, or the brief's `[1]`."""
+    for found in _BRACKETED.finditer(text):
+        inner = found.group(1).strip()
+        if inner in bibliography.sources:
+            return f"did you mean '[@{inner}]'? A citation starts with @"
+        if re.fullmatch(r"\d+(?:\s*[-,\u2013]\s*\d+)*", inner):
+            return (
+                f"'[{inner}]' numbers a source the way a brief does; cite it by its key,"
+                " [@key], and the site numbers it"
+            )
+        close = suggest(inner, list(bibliography.sources))
+        if close and " " not in inner:
+            return f"'[{inner}]' is not a citation (no @); {close}"
+    return None
+
+
+def _empty_claims(report: Report) -> Iterator[Diagnostic]:
+    """A claim that is only a citation: the reader would see a marker backing nothing."""
+    for claim in report.claims:
+        if claim.citations and not re.search(r"\w", claim.text):
             yield error(
-                "uncited-claim",
-                f"{claim.kind.value} '{excerpt}' cites no source",
+                "empty-claim",
+                f"this {claim.kind.value} is only a citation, with no text for it to support",
                 claim.position,
-                "add [@key] where the sources support it, or a 'cite:' list",
+                "write the statement the sources support before the citation",
+            )
+
+
+def _dates(report: Report, today: datetime.date) -> Iterator[Diagnostic]:
+    """Dates that cannot be right: checked before publication, or in the future."""
+    published = datetime.date.fromisoformat(report.published)
+    checked = datetime.date.fromisoformat(report.last_checked)
+    if checked < published:
+        yield error(
+            "date-order",
+            f"last_checked {report.last_checked} is before published {report.published}",
+            report.position_of("last_checked"),
+            "sources are checked when or after a report is published",
+        )
+    tomorrow = today + datetime.timedelta(days=1)
+    for name, value in (("published", published), ("last_checked", checked)):
+        if value > tomorrow:
+            yield error(
+                "date-order",
+                f"{name} {value.isoformat()} is in the future (today is {today.isoformat()})",
+                report.position_of(name),
+                "use the date the work was done",
             )
 
 

@@ -34,6 +34,16 @@ CODES: dict[str, Code] = {
         "a summary sentence, claim, open question or bottom-line claim cites nothing",
         "add `[@key]` where the evidence supports it, or a `cite:` list",
     ),
+    "empty-claim": Code(
+        "error",
+        'a claim that is only a citation (`"[@key]"`), with no text for it to support',
+        "write the statement before the citation",
+    ),
+    "date-order": Code(
+        "error",
+        "`last_checked` before `published`, or either date in the future",
+        "use the dates the work was done",
+    ),
     "unknown-source": Code(
         "error",
         "a citation names a key that is not in `references.bib` (hint: did you mean...)",

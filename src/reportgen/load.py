@@ -131,7 +131,7 @@ def load_report(
                 Position(shown),
             ),
         ]
-    schema_problems = validate(tree, shown)
+    schema_problems = validate(tree, shown, text)
     if schema_problems:
         return None, schema_problems
     builder = _ReportBuilder(shown, text, tree)
@@ -151,6 +151,9 @@ def _yaml_error(exc: yaml.MarkedYAMLError, shown: str, text: str) -> Diagnostic:
     return error(
         "yaml-syntax", found.message, Position(shown, found.line, found.column), found.hint
     )
+
+
+_POSITIONED_FIELDS = ("title", "description", "open_questions_title", "published", "last_checked")
 
 
 class _ReportBuilder:
@@ -204,7 +207,13 @@ class _ReportBuilder:
             open_questions_position=open_position,
             field_positions=tuple(
                 (name, self.position((name,)))
-                for name in ("title", "description", "open_questions_title", "published")
+                for name in (
+                    "title",
+                    "description",
+                    "open_questions_title",
+                    "published",
+                    "last_checked",
+                )
                 if name in data
             ),
         )
@@ -223,6 +232,7 @@ class _ReportBuilder:
     def claim(
         self, node: Any, path: yamltree.Path, index: int, kind: ClaimKind, prefix: str
     ) -> Claim:
+        before = len(self.diagnostics)
         if isinstance(node, dict):
             text = str(node["text"])
             explicit = node.get("id")
@@ -243,6 +253,7 @@ class _ReportBuilder:
             segments=segments,
             position=self.position(path),
             explicit_id=bool(explicit),
+            malformed=len(self.diagnostics) > before,
         )
 
     def segments(self, text: str, start_at: tuple[int, int]) -> tuple[Segment, ...]:

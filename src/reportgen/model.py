@@ -99,6 +99,8 @@ class Claim:
     segments: tuple[Segment, ...]
     position: Position
     explicit_id: bool = False
+    malformed: bool = False
+    """A citation group in it could not be read (reported as citation-syntax)."""
 
     @property
     def citations(self) -> tuple[Citation, ...]:
