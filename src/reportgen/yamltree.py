@@ -134,7 +134,13 @@ class _Walker:
                 self.walk(key_node, path, depth + 1)  # reports the tag
             key = str(self.constructor.construct_object(key_node))
             if key in out:
-                raise TreeError(f'found duplicate key "{key}"', mark.line, mark.column)
+                first = self.tree.keys[(*path, key)][0] + 1
+                raise TreeError(
+                    f"'{key}' appears twice here (first on line {first}); YAML keeps only one,"
+                    " so remove or rename the other",
+                    mark.line,
+                    mark.column,
+                )
             self.tree.keys[(*path, key)] = (mark.line, mark.column)
             out[key] = self.walk(value_node, (*path, key), depth + 1)
         return out
