@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from pathlib import Path
@@ -73,6 +74,7 @@ def import_into(project: Path, case: Path, *extra: str) -> tuple[int, str, Path]
         str(case / "sources.bib"),
         "--slug",
         case.name,
+        "--merge-sources",
         *extra,
         cwd=project,
     )
@@ -216,3 +218,131 @@ def test_new_scaffolds_every_required_part(project: Path) -> None:
     assert check.returncode == 1
     assert "content/street-cameras.yaml" in check.stdout
     assert run_reportgen("new", "street-cameras", cwd=project).returncode == 2
+
+
+SELF = FIXTURES / "briefs-self"
+
+
+def site(tmp_path: Path) -> Path:
+    project = tmp_path / "site"
+    project.mkdir()
+    (project / "mkdocs.yml").write_text(MINIMAL_CONFIG, encoding="utf-8")
+    return project
+
+
+def markdown_body(path: Path) -> str:
+    """A Markdown brief's prose in reading order, without headings, marks and its source list."""
+    body = []
+    for line in path.read_text(encoding="utf-8").split("## Sources")[0].splitlines()[1:]:
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#") or stripped.startswith("Published:"):
+            continue
+        stripped = re.sub(r"^- ", "", stripped).replace("**", "")
+        body.append(re.sub(r"^Bottom line:\s*", "", stripped))
+    return " ".join(body)
+
+
+def test_markdown_brief_with_its_own_sources_imports_and_round_trips(tmp_path: Path) -> None:
+    project = site(tmp_path)
+    brief = SELF / "markdown" / "brief.md"
+    result = run_reportgen("import", str(brief), "--merge-sources", cwd=project)
+    assert result.returncode == 0, result.stdout
+    assert "reportgen: added 3 source(s) to references.bib" in result.stdout
+    (written,) = (project / "content").glob("*.yaml")
+    text = written.read_text(encoding="utf-8")
+    assert 'title: "Do school districts share student data with immigration authorities?"' in text
+    assert "published: 2026-10-01" in text
+    assert "- " not in text.split("open_questions:")[1].split("bottom_line")[0].replace("  - ", "")
+    assert run_reportgen("check", "--strict", cwd=project).returncode == 0
+    pages = render_site(analyse(Settings(root=project)).project)
+    page = pages[f"reports/{written.stem}.md"]
+    assert sentences(rendered_body(page)) == sentences(markdown_body(brief))
+    bib = (project / "references.bib").read_text(encoding="utf-8")
+    assert "author = {{Los Angeles Unified School District}}" in bib
+    assert "url = {https://www.ed.gov/ferpa}" in bib
+
+
+def test_a_plain_source_list_is_never_read_as_claims(tmp_path: Path) -> None:
+    project = site(tmp_path)
+    brief = SELF / "plain-list" / "brief.txt"
+    result = run_reportgen(
+        "import", str(brief), "--merge-sources", "--date", "2026-05-04", cwd=project
+    )
+    assert result.returncode == 1
+    shown = Path(os.path.relpath(brief, project)).as_posix()
+    assert result.stdout.splitlines()[1] == (
+        f"{shown}:19:5: error[incomplete-source]: source 'harbour-watch-no-address' gives"
+        " readers no way to find it (add a url or doi, or a publisher (or journal, event) and"
+        " year)"
+    )
+    (written,) = (project / "content").glob("*.yaml")
+    text = written.read_text(encoding="utf-8")
+    bottom = text.split("bottom_line:")[1]
+    assert "Port of Example" not in bottom and "Harbour Watch" not in bottom
+    assert "published: 2026-05-04" in text
+    assert sentences(text.split("bottom_line:")[1].replace("\n", " "), numbers=False)
+
+
+def test_without_merge_the_missing_sources_are_reported_at_the_brief(tmp_path: Path) -> None:
+    project = site(tmp_path)
+    brief = SELF / "markdown" / "brief.md"
+    result = run_reportgen("import", str(brief), cwd=project)
+    assert result.returncode == 1
+    assert "All checks passed." not in result.stdout
+    lines = [line for line in result.stdout.splitlines() if "error[unknown-source]" in line]
+    assert len(lines) == 3
+    assert lines[0].endswith(
+        "error[unknown-source]: source 'u-s-department-of-2024' is not in references.bib"
+        " (rerun with --merge-sources to add it, or add it to the bibliography)"
+    )
+    assert ":26:4: " in lines[0]
+
+
+def test_a_key_that_means_another_source_is_a_conflict_with_both_places(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    bib = tmp_path / "brief-sources.bib"
+    bib.write_text(
+        "@online{ice-287g,\n  title = {A different page},\n  url = {https://example.org/x}\n}\n",
+        encoding="utf-8",
+    )
+    brief = tmp_path / "brief.txt"
+    brief.write_text(
+        "A question?\n\nExecutive summary\n\nA claim. [1]\n\n1. Open questions\n\n"
+        "What is open? [1]\n\nBottom line: It is settled [1].\n",
+        encoding="utf-8",
+    )
+    result = run_reportgen("import", str(brief), "--sources", str(bib), cwd=project)
+    assert result.returncode == 1
+    conflict = [line for line in result.stdout.splitlines() if "import-conflict" in line]
+    assert conflict == [
+        "brief-sources.bib:1:1: error[import-conflict]: source 'ice-287g' differs from the entry"
+        " with the same key at references.bib:7 (title 'A different page' here, 'Delegation of"
+        " Immigration Authority Section 287(g) Immigration and Nationality Act' there); the"
+        " report would cite that entry (give one of them another key, or make them the same"
+        " source)"
+    ]
+
+
+def test_a_sources_file_that_is_not_bibtex_is_reported(tmp_path: Path) -> None:
+    project = site(tmp_path)
+    notes = tmp_path / "sources.txt"
+    notes.write_text("[1] Some source, https://example.org/\n", encoding="utf-8")
+    brief = BRIEFS / "quotes-ranges" / "brief.txt"
+    result = run_reportgen("import", str(brief), "--sources", str(notes), cwd=project)
+    assert result.returncode == 1
+    assert (
+        "../sources.txt:1:1: error[import-structure]: ../sources.txt has no BibTeX entries"
+        " (pass a .bib file, or leave out --sources to use the brief's own list)"
+    ) in result.stdout
+
+
+def test_import_diagnostics_point_at_the_marker_column(tmp_path: Path) -> None:
+    case = BRIEFS / "numbering"
+    _, output, _ = import_into(tmp_path, case)
+    lines = [line for line in output.splitlines() if "import-unknown-number" in line]
+    brief_lines = (case / "brief.txt").read_text(encoding="utf-8").splitlines()
+    found = re.match(r".*brief\.txt:(\d+):(\d+): ", lines[0])
+    assert found is not None
+    line, column = int(found.group(1)), int(found.group(2))
+    assert column > 1
+    assert brief_lines[line - 1][column - 1] == "["

@@ -171,8 +171,12 @@ def _parser() -> argparse.ArgumentParser:
     brief.add_argument(
         "--sources",
         type=Path,
-        required=True,
-        help=".bib with the brief's sources; [1] is its first entry",
+        help=".bib with the brief's sources; [1] is its first entry (default: the brief's own"
+        " numbered source list)",
+    )
+    brief.add_argument(
+        "--date",
+        help="published and last_checked, YYYY-MM-DD (default: a 'Published:' line, else today)",
     )
     brief.add_argument("--slug", help="page slug (default: from the title)")
     brief.add_argument("--map", dest="mapping", help="explicit numbers: 1=key,2=key,...")
@@ -350,50 +354,33 @@ def _render(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from reportgen.bib import load_bibliography
-    from reportgen.tools.importer import import_brief, parse_map, write_import
+    from reportgen.tools.import_run import run_import
+    from reportgen.tools.importer import parse_map
 
     settings = load_settings(args.config_file)
     if args.slug is not None:
         _require_slug(args.slug)
     try:
-        brief = args.brief.read_text(encoding="utf-8-sig")
         mapping = parse_map(args.mapping) if args.mapping else None
+        imported = run_import(
+            args.brief,
+            settings,
+            sources_path=args.sources,
+            mapping=mapping,
+            slug=args.slug,
+            date=args.date,
+            out=args.out,
+            merge=args.merge_sources,
+            force=args.force,
+        )
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise UsageError(str(exc)) from exc
-    sources, problems = load_bibliography(args.sources, settings)
-    if any(p.is_error for p in problems):
-        sys.stdout.write(render(problems, "text"))
-        return EXIT_ERRORS
-    result = import_brief(
-        brief,
-        settings.display(args.brief.resolve()),
-        list(sources.sources),
-        mapping=mapping,
-        slug=args.slug,
-    )
-    target = args.out or settings.content_path / f"{result.slug}.yaml"
-    if target.exists() and not args.force:
-        raise UsageError(f"{target} exists; pass --force to overwrite it")
-    write_import(result, target)
-    if args.merge_sources:
-        _merge_sources(settings, sources.sources.values())
-    sys.stdout.write(render(sorted(result.diagnostics, key=lambda d: d.sort_key()), "text"))
-    print(f"reportgen: wrote {result.claims} claims to {settings.display(target.resolve())}")
-    return EXIT_ERRORS if any(d.is_error for d in result.diagnostics) else EXIT_OK
-
-
-def _merge_sources(settings: Settings, sources: Any) -> None:
-    """Append entries the shared bibliography lacks, exactly as written in the brief's bib."""
-    from reportgen.bib import load_bibliography
-
-    existing, _ = load_bibliography(settings.bibliography_path, settings)
-    missing = [s for s in sources if s.key not in existing.sources and s.raw]
-    if missing:
-        with settings.bibliography_path.open("a", encoding="utf-8") as handle:
-            for source in missing:
-                handle.write("\n" + source.raw + "\n")
-        print(f"reportgen: added {len(missing)} source(s) to {settings.bibliography}")
+    if imported.added:
+        print(f"reportgen: added {imported.added} source(s) to {settings.bibliography}")
+    sys.stdout.write(render(sorted(imported.diagnostics, key=lambda d: d.sort_key()), "text"))
+    shown = settings.display(imported.target.resolve())
+    print(f"reportgen: wrote {imported.result.claims} claims to {shown}")
+    return EXIT_ERRORS if any(d.is_error for d in imported.diagnostics) else EXIT_OK
 
 
 def _require_slug(slug: str) -> None:

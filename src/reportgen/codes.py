@@ -161,6 +161,11 @@ CODES: dict[str, Code] = {
     "import-empty-section": Code(
         "error", "a numbered section with no text", "write the section or remove its heading"
     ),
+    "import-conflict": Code(
+        "error",
+        "a key of the brief's sources already names a different source in `references.bib`",
+        "give one of them another key, or make them the same source",
+    ),
     "import-numbering": Code(
         "warning",
         "the brief does not number its sources in order of first citation, so the site's"
