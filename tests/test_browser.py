@@ -10,6 +10,7 @@ import functools
 import http.server
 import json
 import shutil
+import signal
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -265,3 +266,67 @@ def test_hostile_content_renders_as_text_and_fires_no_dialog(
     finally:
         context.close()
         server.shutdown()
+
+
+def test_preview_keeps_serving_and_shows_problems_over_the_page(
+    browser: Browser, project: Path
+) -> None:
+    """Break a content file while `reportgen serve` runs, then fix it.
+
+    The page stays up with the problem over it, live; once fixed the overlay
+    goes and the page shows the fix.
+    """
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    from conftest import SEED_CONTENT
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    log = (project / "serve.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "reportgen", "serve", "-a", f"127.0.0.1:{port}"],
+        cwd=project,
+        stdout=subprocess.DEVNULL,
+        stderr=log,
+    )
+    context = browser.new_context()
+    tab = context.new_page()
+    url = f"http://127.0.0.1:{port}/reports/{SEED_SLUG}/"
+    content = project / SEED_CONTENT
+    good = content.read_text(encoding="utf-8")
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                tab.goto(url)
+                break
+            except Exception:  # the server is still starting
+                assert time.monotonic() < deadline
+                time.sleep(0.3)
+        tab.locator("article h1").wait_for()
+        assert tab.locator("#reportgen-problems").count() == 0
+        content.write_text(good.replace("[@wriston-nlets-2025]", "[@wriston-nlets-2052]"), "utf-8")
+        overlay = tab.locator("#reportgen-problems")
+        overlay.wait_for(state="visible", timeout=30_000)  # the open tab reloads by itself
+        text = overlay.inner_text()
+        assert f"{SEED_CONTENT}:56:25 error[unknown-source]" in text
+        assert "unknown source 'wriston-nlets-2052'" in text
+        assert "did you mean 'wriston-nlets-2025'?" in text
+        start = time.monotonic()
+        tab.goto(url)
+        tab.locator("#reportgen-problems").wait_for(state="visible")
+        assert time.monotonic() - start < 2
+        assert "What legal authorities" in tab.locator("article h1").inner_text()
+        content.write_text(good.replace("What legal authorities", "Which legal powers"), "utf-8")
+        tab.locator("article h1", has_text="Which legal powers").wait_for(timeout=30_000)
+        assert tab.locator("#reportgen-problems").count() == 0
+    finally:
+        context.close()
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=20)
+        log.close()
+    assert "'dirty' build" not in (project / "serve.log").read_text(encoding="utf-8")

@@ -329,6 +329,10 @@ def _serve(args: argparse.Namespace) -> int:
     from mkdocs.exceptions import MkDocsException
 
     _mkdocs_logging()
+    # Every preview rebuild is dirty on purpose; MkDocs' warning about it is noise there.
+    logging.getLogger("mkdocs.commands.build").addFilter(
+        lambda record: "'dirty' build" not in record.getMessage()
+    )
     # A preview keeps serving on warnings (MkDocs warns about every dirty rebuild);
     # publishing (`build`) honours mkdocs.yml's `strict`, a preview only the flag.
     options: dict[str, Any] = {"strict": args.strict}

@@ -25,8 +25,9 @@ from mkdocs.structure.pages import Page
 
 from reportgen import site_output
 from reportgen.diagnostics import format_text
+from reportgen.model import Diagnostic
 from reportgen.pipeline import Analysis, analyse, settings_from_options
-from reportgen.render import RenderCache, render, site_nav
+from reportgen.render import RenderCache, preview_overlay, render, site_nav
 from reportgen.settings import DEFAULT_MAX_BIB_BYTES, DEFAULT_MAX_CONTENT_BYTES, Settings
 
 log = logging.getLogger("mkdocs.plugins.reportgen")
@@ -50,6 +51,12 @@ class _Preview:
         self.serving = False
         self.render_cache: RenderCache = {}
         self.directory: Path | None = None
+        self.last_good: tuple[dict[str, str], dict[str, str], Any] | None = None
+        """Pages, head data and nav of the last build whose content passed the check."""
+        self.problems: tuple[Diagnostic, ...] = ()
+        """The current check errors (and warnings), shown over every page until fixed."""
+        self.stale = False
+        """The problems changed: every page must be rebuilt to show (or drop) the overlay."""
 
     def file(self, config: MkDocsConfig, path: str, text: str, inclusion: InclusionLevel) -> File:
         if self.directory is None:
@@ -58,6 +65,8 @@ class _Preview:
         if not target.exists() or target.read_text(encoding="utf-8") != text:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
+        elif self.stale:
+            os.utime(target)  # newer than its built page: a dirty rebuild redoes it
         return File(
             path,
             src_dir=str(self.directory),
@@ -163,11 +172,14 @@ class ReportgenPlugin(BasePlugin[ReportgenConfig]):
         _refuse_unsafe_site_dir(config, self.settings)
         analysis = self.analysis or analyse(self.settings)
         self.analysis = None  # `mkdocs serve` reuses the plugin; reload on every build
+        if not analysis.ok and _PREVIEW.serving and _PREVIEW.last_good is not None:
+            return self._keep_last_good(config, analysis)
         for diagnostic in analysis.diagnostics:
             if not diagnostic.is_error:
                 log.warning(format_text([diagnostic]).splitlines()[0])
         if not analysis.ok:
             raise PluginError("reportgen check failed:\n" + format_text(analysis.diagnostics))
+        _PREVIEW.stale, _PREVIEW.problems = bool(_PREVIEW.problems), ()
         rendered = render(
             analysis.project,
             _PREVIEW.render_cache if _PREVIEW.serving else None,
@@ -179,8 +191,32 @@ class ReportgenPlugin(BasePlugin[ReportgenConfig]):
                 analysis.project, list_reports_up_to=self.config.nav_reports_limit
             )
         self.listed = set(_nav_paths(config.nav))
+        if _PREVIEW.serving:
+            _PREVIEW.last_good = (self.pages, self.head, config.nav)
         _add_assets(config)
         pin_build_date(analysis)
+        return config
+
+    def _keep_last_good(self, config: MkDocsConfig, analysis: Analysis) -> MkDocsConfig:
+        """Keep serving on broken content: the last good pages, the diagnostics over them.
+
+        MkDocs' own preview blocks every request until a build succeeds; readers
+        of a preview would see a spinning tab. Here the build succeeds with the
+        last good pages, and each page carries the current problems.
+        """
+        log.warning(
+            "reportgen check failed; the preview shows the last good pages until fixed:\n"
+            + format_text(analysis.diagnostics, excerpts=False).rstrip()
+        )
+        problems = tuple(analysis.diagnostics)
+        _PREVIEW.stale = problems != _PREVIEW.problems
+        _PREVIEW.problems = problems
+        assert _PREVIEW.last_good is not None
+        self.pages, self.head, nav = _PREVIEW.last_good
+        if config.nav is None:
+            config.nav = nav
+        self.listed = set(_nav_paths(config.nav))
+        _add_assets(config)
         return config
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -242,6 +278,10 @@ class ReportgenPlugin(BasePlugin[ReportgenConfig]):
         """Put the report's JSON-LD into `<head>`, whatever the theme's templates are."""
         if self.bar is not None:
             self.bar.update(1)
+        if _PREVIEW.serving and any(d.is_error for d in _PREVIEW.problems):
+            overlay = preview_overlay(list(_PREVIEW.problems))
+            at = output.rfind("</body>")
+            output = output[:at] + overlay + output[at:] if at >= 0 else output + overlay
         data = self.head.get(page.file.src_uri)
         if data:
             # Built with <, > and & escaped, so it cannot close the element.

@@ -21,7 +21,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
-from reportgen.model import Project, Report, Source
+from reportgen.model import Diagnostic, Project, Report, Source
 from reportgen.numbering import ReportView, number_sources, report_view
 from reportgen.opendata import data_files, jsonld
 from reportgen.sourcefmt import creators, human_date, issued_date, link, preview, publisher
@@ -311,6 +311,13 @@ def _render_in_two(
         return None
     finally:
         _FORKED.project, _FORKED.views = None, []
+
+
+def preview_overlay(diagnostics: list[Diagnostic]) -> str:
+    """The HTML a preview puts over each page while the content has errors."""
+    errors = sum(d.is_error for d in diagnostics)
+    template = environment().get_template("preview-overlay.html.j2")
+    return template.render(diagnostics=diagnostics, errors=errors)
 
 
 def write_pages(pages: dict[str, str], out: Path) -> list[Path]:
