@@ -66,6 +66,26 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def zensical_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped content built by Zensical (no plugin) through `reportgen build`."""
+    root = copy_project(tmp_path_factory.mktemp("zensical"))
+    result = run_reportgen("build", "--engine", "zensical", "--out", "site", cwd=root)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return root / "site"
+
+
+@pytest.fixture(scope="session")
+def zensical_hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = copy_project(tmp_path_factory.mktemp("zensical-hostile"))
+    shutil.rmtree(root / "content")
+    shutil.copytree(FIXTURES / "escaping" / "content", root / "content")
+    shutil.copy(FIXTURES / "escaping" / "references.bib", root / "references.bib")
+    result = run_reportgen("build", "--engine", "zensical", cwd=root)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return root / "site"
+
+
+@pytest.fixture(scope="session")
 def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The shipped project with the escaping fixture's content and bib, built."""
     root = copy_project(tmp_path_factory.mktemp("hostile"))

@@ -9,8 +9,8 @@ import pytest
 from conftest import REPO
 from reportgen import codes, options
 from reportgen.diagnostics import error
+from reportgen.engines.mkdocs import ReportgenConfig
 from reportgen.model import Position
-from reportgen.plugin import ReportgenConfig
 
 SOURCE_FILES = sorted((REPO / "src" / "reportgen").rglob("*.py"))
 

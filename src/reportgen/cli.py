@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import shutil
 import signal
@@ -15,6 +14,7 @@ from typing import Any
 
 from reportgen import __version__, site_output
 from reportgen.diagnostics import FORMATS, error, render, visible
+from reportgen.engines import EngineMissingError
 from reportgen.model import SLUG, Position
 from reportgen.pipeline import Analysis, analyse
 from reportgen.render import render_site, write_pages
@@ -38,6 +38,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"reportgen: stopped by {exc}; nothing was published", file=sys.stderr)
         return 128 + exc.signal
     except UsageError as exc:
+        print(f"reportgen: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except EngineMissingError as exc:
         print(f"reportgen: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except ConfigError as exc:
@@ -144,6 +147,12 @@ def _parser() -> argparse.ArgumentParser:
         help="output directory (default: site_dir of mkdocs.yml, 'site')",
     )
     build.add_argument(
+        "--engine",
+        choices=("mkdocs", "zensical"),
+        default=None,
+        help="static-site engine (default: the `engine` option in mkdocs.yml, else mkdocs)",
+    )
+    build.add_argument(
         "--force",
         action="store_true",
         help="replace an output folder that reportgen did not build (never the project itself)",
@@ -232,10 +241,6 @@ def _report_problems(analysis: Analysis) -> bool:
     return analysis.ok
 
 
-def _mkdocs_logging() -> None:
-    logging.basicConfig(format="%(levelname)-7s -  %(message)s", level=logging.INFO)
-
-
 def _output_folder(args: argparse.Namespace, site: SiteConfig) -> Path:
     """The output folder, refused before anything is read or deleted if replacing it is unsafe."""
     out = Path(args.out) if args.out is not None else site.site_dir
@@ -261,26 +266,17 @@ def _build(args: argparse.Namespace) -> int:
     if not _report_problems(analysis):
         print("reportgen: build stopped; nothing was written", file=sys.stderr)
         return EXIT_ERRORS
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import MkDocsException
+    from reportgen import engines
 
-    _mkdocs_logging()
+    engine = engines.load(args.engine or site.engine)
     strict = args.strict or site.strict
     staging = None
     try:
         staging = site_output.staging_dir(out)
-        config = load_config(
-            str(args.config_file), strict=True if strict else None, site_dir=str(staging)
-        )
-        plugin = config.plugins.get("reportgen")
-        if plugin is not None and hasattr(plugin, "use_analysis"):
-            plugin.use_analysis(analysis)
-            plugin.progress = args.progress
-        build(config)
+        engine.build(site.config_file, analysis, staging, strict=strict, progress=args.progress)
         site_output.mark(staging)
         site_output.replace_dir(staging, out)
-    except MkDocsException as exc:
+    except engines.EngineFailedError as exc:
         print(f"reportgen: build failed; {out} left as it was: {exc}", file=sys.stderr)
         return EXIT_ERRORS
     except OSError as exc:
@@ -325,24 +321,14 @@ def _wait_until_clean(args: argparse.Namespace) -> None:
 
 def _serve(args: argparse.Namespace) -> int:
     _wait_until_clean(args)
-    from mkdocs.commands.serve import serve
-    from mkdocs.exceptions import MkDocsException
+    from reportgen import engines
 
-    _mkdocs_logging()
-    # Every preview rebuild is dirty on purpose; MkDocs' warning about it is noise there.
-    logging.getLogger("mkdocs.commands.build").addFilter(
-        lambda record: "'dirty' build" not in record.getMessage()
-    )
-    # A preview keeps serving on warnings (MkDocs warns about every dirty rebuild);
-    # publishing (`build`) honours mkdocs.yml's `strict`, a preview only the flag.
-    options: dict[str, Any] = {"strict": args.strict}
-    if not args.full:
-        options["build_type"] = "dirty"  # rebuild only the pages an edit touched
-    if args.dev_addr:
-        options["dev_addr"] = args.dev_addr
+    engines.load("mkdocs")  # the live preview is MkDocs' (Zensical's runs no plugins)
+    from reportgen.engines import mkdocs as preview
+
     try:
-        serve(config_file=str(args.config_file), livereload=True, **options)
-    except MkDocsException as exc:
+        preview.serve(args.config_file, strict=args.strict, full=args.full, dev_addr=args.dev_addr)
+    except engines.EngineFailedError as exc:
         print(f"reportgen: {exc}", file=sys.stderr)
         return EXIT_ERRORS
     return EXIT_OK

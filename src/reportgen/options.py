@@ -43,6 +43,12 @@ OPTIONS = (
         "largest bibliography read; larger is `file-too-large`",
     ),
     Option(
+        "engine",
+        str,
+        "mkdocs",
+        "`mkdocs` (the plugin) or `zensical` (rendered pages, no plugin); `--engine` overrides it",
+    ),
+    Option(
         "nav_reports_limit",
         int,
         50,
@@ -50,6 +56,7 @@ OPTIONS = (
     ),
 )
 BY_NAME = {option.name: option for option in OPTIONS}
+ENGINES = ("mkdocs", "zensical")
 
 
 def option_line(config_text: str, name: str) -> int:
@@ -84,6 +91,14 @@ def validate(
                     f"reportgen option '{name}' must be {kind}, not {value!r}",
                     position,
                     f"for example `{name}: {option.default}`",
+                )
+            )
+        elif option.name == "engine" and value not in ENGINES:
+            problems.append(
+                error(
+                    "config",
+                    f"reportgen option 'engine' must be one of {', '.join(ENGINES)}, not {value!r}",
+                    position,
                 )
             )
         elif isinstance(value, int) and value < 0:

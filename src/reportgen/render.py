@@ -181,13 +181,28 @@ class Rendered:
 
 
 def render(
-    project: Project, cache: RenderCache | None = None, *, directory_urls: bool = True
+    project: Project,
+    cache: RenderCache | None = None,
+    *,
+    directory_urls: bool = True,
+    jsonld_in_page: bool = False,
 ) -> Rendered:
     """Pages and head metadata from one set of per-report views.
 
     `directory_urls` is the site's URL style (MkDocs' `use_directory_urls`),
-    needed where pages link to each other from raw HTML.
+    needed where pages link to each other from raw HTML. `jsonld_in_page`
+    also puts each report's JSON-LD at the end of its page, for engines
+    that run no plugin to put it in the head.
     """
+    rendered = _render(project, cache, directory_urls)
+    if jsonld_in_page:
+        template = environment().get_template("jsonld.html.j2")
+        for path, data in rendered.head.items():
+            rendered.pages[path] += template.render(data=data)
+    return rendered
+
+
+def _render(project: Project, cache: RenderCache | None, directory_urls: bool) -> Rendered:
     reports = sorted_reports(project)
     views = {r.slug: report_view(r, project.bibliography.sources) for r in reports}
     head = {report_path(r): jsonld(views[r.slug]) for r in reports}

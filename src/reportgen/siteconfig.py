@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from reportgen import options
 from reportgen.diagnostics import error
 from reportgen.model import Diagnostic, Position
@@ -31,13 +33,15 @@ class ConfigError(Exception):
 
 @dataclass(frozen=True)
 class SiteConfig:
-    """What the CLI needs from mkdocs.yml before MkDocs itself is loaded."""
+    """What the CLI needs from mkdocs.yml before any engine is loaded."""
 
     config_file: Path
     settings: Settings
     site_dir: Path
     docs_dir: Path
     strict: bool
+    engine: str
+    """The engine named by the `engine` option (`mkdocs` unless set)."""
 
 
 def read_mkdocs_yml(config_file: Path) -> tuple[dict[str, Any], str]:
@@ -50,16 +54,36 @@ def read_mkdocs_yml(config_file: Path) -> tuple[dict[str, Any], str]:
             f"{config_file} not found{where}: this is not a reportgen site. Run"
             " `reportgen init` to start one here, or pass -f path/to/mkdocs.yml"
         )
-    from mkdocs.utils.yaml import yaml_load
-
     try:
         text = config_file.read_text(encoding="utf-8-sig")
-        data = yaml_load(text)
+        data = yaml.load(text, Loader=_TolerantLoader)
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"cannot read {config_file}: {exc}") from exc
-    except Exception as exc:  # mkdocs raises several YAML error types; all mean one thing here
+    except yaml.YAMLError as exc:
         raise UsageError(f"{config_file} is not valid YAML: {exc}") from exc
     return (data if isinstance(data, dict) else {}), text
+
+
+class _TolerantLoader(yaml.SafeLoader):
+    """mkdocs.yml as data: `!ENV`, `!relative` and `!!python/name:` tags read as plain values.
+
+    reportgen only needs its own options, site_dir, docs_dir and strict; the
+    engine itself interprets the tags when it loads the file.
+    """
+
+
+def _untagged(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
+    if isinstance(node, yaml.ScalarNode):
+        return loader.construct_scalar(node)
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_sequence(node)
+    if isinstance(node, yaml.MappingNode):
+        return loader.construct_mapping(node)
+    return None
+
+
+_TolerantLoader.add_multi_constructor("!", _untagged)
+_TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/", _untagged)
 
 
 def plugin_options(data: dict[str, Any]) -> dict[str, Any] | None:
@@ -107,4 +131,5 @@ def open_site(config_file: Path) -> SiteConfig:
         site_dir=root / str(data.get("site_dir") or "site"),
         docs_dir=root / str(data.get("docs_dir") or "docs"),
         strict=bool(data.get("strict", False)),
+        engine=str(values["engine"]),
     )

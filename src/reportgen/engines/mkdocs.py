@@ -1,7 +1,8 @@
-"""The MkDocs edge: a thin plugin that runs load -> check -> render and hands MkDocs the pages.
+"""The MkDocs engine: the plugin that hands MkDocs the rendered pages, and build/serve.
 
-All citation logic lives in plain Python (`render.render_site`); this file only
-adapts it to MkDocs' events, so another engine can be driven the same way.
+All citation logic lives in plain Python (`render.render`); this file only
+adapts it to MkDocs' events and commands. It is the one module of reportgen
+that imports MkDocs, so the rest runs (and Zensical builds) without it.
 """
 
 from __future__ import annotations
@@ -25,13 +26,14 @@ from mkdocs.structure.pages import Page
 
 from reportgen import site_output
 from reportgen.diagnostics import format_text
+from reportgen.engines import EngineFailedError
 from reportgen.model import Diagnostic
 from reportgen.pipeline import Analysis, analyse, settings_from_options
 from reportgen.render import RenderCache, preview_overlay, render, site_nav
 from reportgen.settings import DEFAULT_MAX_BIB_BYTES, DEFAULT_MAX_CONTENT_BYTES, Settings
 
 log = logging.getLogger("mkdocs.plugins.reportgen")
-THEME = Path(__file__).resolve().parent / "theme"
+THEME = Path(__file__).resolve().parent.parent / "theme"
 """The plugin's own theme additions, shipped in the package so a site copies nothing."""
 STYLESHEET = "assets/stylesheets/reportgen.css"
 SCRIPT = "assets/javascripts/reportgen.js"
@@ -146,6 +148,8 @@ class ReportgenConfig(base.Config):
     max_bib_bytes = c.Type(int, default=DEFAULT_MAX_BIB_BYTES)
     nav_reports_limit = c.Type(int, default=50)
     """Up to this many reports, each is listed in the navigation; beyond, only year pages."""
+    engine = c.Choice(("mkdocs", "zensical"), default="mkdocs")
+    """Which engine `reportgen build` uses; under `mkdocs build` this plugin runs anyway."""
 
 
 class ReportgenPlugin(BasePlugin[ReportgenConfig]):
@@ -304,3 +308,56 @@ class ReportgenPlugin(BasePlugin[ReportgenConfig]):
                 if path.exists():
                     server.watch(str(path))
         return server
+
+
+def _logging() -> None:
+    logging.basicConfig(format="%(levelname)-7s -  %(message)s", level=logging.INFO)
+
+
+def build(
+    config_file: Path,
+    analysis: Analysis,
+    staging: Path,
+    *,
+    strict: bool,
+    progress: bool | None,
+) -> None:
+    """Build the checked project into `staging` with MkDocs and this plugin."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    _logging()
+    try:
+        config = load_config(
+            str(config_file), strict=True if strict else None, site_dir=str(staging)
+        )
+        plugin = config.plugins.get("reportgen")
+        if isinstance(plugin, ReportgenPlugin):
+            plugin.use_analysis(analysis)
+            plugin.progress = progress
+        mkdocs_build(config)
+    except MkDocsException as exc:
+        raise EngineFailedError(str(exc)) from exc
+
+
+def serve(config_file: Path, *, strict: bool, full: bool, dev_addr: str | None) -> None:
+    """MkDocs' live preview with this plugin; dirty rebuilds unless `full`."""
+    from mkdocs.commands.serve import serve as mkdocs_serve
+    from mkdocs.exceptions import MkDocsException
+
+    _logging()
+    # Every preview rebuild is dirty on purpose; MkDocs' warning about it is noise there.
+    logging.getLogger("mkdocs.commands.build").addFilter(
+        lambda record: "'dirty' build" not in record.getMessage()
+    )
+    # A preview keeps serving on warnings; publishing honours mkdocs.yml's `strict`.
+    options: dict[str, Any] = {"strict": strict}
+    if not full:
+        options["build_type"] = "dirty"  # rebuild only the pages an edit touched
+    if dev_addr:
+        options["dev_addr"] = dev_addr
+    try:
+        mkdocs_serve(config_file=str(config_file), livereload=True, **options)
+    except MkDocsException as exc:
+        raise EngineFailedError(str(exc)) from exc

@@ -1,0 +1,51 @@
+"""Engine adapters: each turns the rendered pages into a site with one static-site engine.
+
+The pipeline (load, check, render) knows no engine. `mkdocs.py` is the MkDocs
+plugin and build/serve driver; `zensical.py` builds the same rendered pages
+with Zensical, which runs no plugins. Both take the same inputs and write
+into the staging folder the CLI swaps into place.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from pathlib import Path
+from typing import Protocol
+
+from reportgen.pipeline import Analysis
+
+PACKAGES = {"mkdocs": "mkdocs==1.6.1 mkdocs-material==9.8.2", "zensical": "zensical==0.0.69"}
+"""The engine releases reportgen is tested with, as `pip install` arguments."""
+
+
+class EngineFailedError(Exception):
+    """The engine refused the site (its own config errors, strict warnings)."""
+
+
+class EngineMissingError(Exception):
+    """The engine's package is not installed; the message says what to install."""
+
+
+class Engine(Protocol):
+    def build(
+        self,
+        config_file: Path,
+        analysis: Analysis,
+        staging: Path,
+        *,
+        strict: bool,
+        progress: bool | None,
+    ) -> None: ...
+
+
+def load(name: str) -> Engine:
+    """The adapter for `name`, or EngineMissingError naming the package to install."""
+    if importlib.util.find_spec(name) is None:
+        raise EngineMissingError(
+            f"the {name} engine is not installed; install it with"
+            f" `pip install {PACKAGES[name]}` (or `pip install 'reportgen[{name}]'`)"
+        )
+    module = importlib.import_module(f"reportgen.engines.{name}")
+    engine: Engine = module
+    return engine

@@ -1,0 +1,126 @@
+"""The Zensical engine: the same rendered pages, built by Zensical, which runs no plugins.
+
+Zensical reads `mkdocs.yml` but not MkDocs plugins, so this adapter does the
+plugin's work beforehand: it writes the rendered pages (JSON-LD in the page
+body, where no template is needed), the stylesheet and script, and a copy of
+the site's config with the navigation and assets filled in, then runs
+`zensical build` into the staging folder. The site's own files are never
+touched: everything happens in a scratch folder.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from reportgen.engines import EngineFailedError
+from reportgen.pipeline import Analysis
+from reportgen.render import render, site_nav, write_pages
+from reportgen.siteconfig import plugin_options, read_mkdocs_yml
+
+THEME = Path(__file__).resolve().parent.parent / "theme"
+ASSETS = ("assets/stylesheets/reportgen.css", "assets/javascripts/reportgen.js")
+
+
+def build(
+    config_file: Path,
+    analysis: Analysis,
+    staging: Path,
+    *,
+    strict: bool,
+    progress: bool | None,
+) -> None:
+    """Render, lay out a scratch project, and run `zensical build` into `staging`."""
+    del progress  # Zensical reports its own progress
+    data, _ = read_mkdocs_yml(config_file)
+    root = config_file.resolve().parent
+    # Zensical wants site_dir inside the project it builds: build beside the
+    # staging folder (same file system), then move the result into it.
+    work = Path(tempfile.mkdtemp(prefix=f"{staging.name}-zensical-", dir=staging.parent))
+    try:
+        docs = work / "docs"
+        source_docs = root / str(data.get("docs_dir") or "docs")
+        if source_docs.is_dir():
+            shutil.copytree(source_docs, docs)
+        docs.mkdir(exist_ok=True)
+        rendered = render(
+            analysis.project,
+            directory_urls=bool(data.get("use_directory_urls", True)),
+            jsonld_in_page=True,
+        )
+        write_pages(rendered.pages, docs)
+        for asset in ASSETS:
+            if not (docs / asset).exists():
+                (docs / asset).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy(THEME / asset, docs / asset)
+        config = _config(data, analysis, docs, work / "site")
+        config_path = work / "mkdocs.yml"
+        config_path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+        command = [sys.executable, "-m", "zensical", "build", "-f", str(config_path)]
+        if strict:
+            command.append("--strict")
+        result = subprocess.run(
+            command, cwd=work, capture_output=True, text=True, env=_env(analysis), check=False
+        )
+        sys.stderr.write(result.stdout + result.stderr)
+        if result.returncode != 0 or not (work / "site" / "index.html").is_file():
+            raise EngineFailedError(
+                f"zensical build exited with {result.returncode}: "
+                + (result.stderr or result.stdout).strip()[-2000:]
+            )
+        staging.rmdir()
+        os.replace(work / "site", staging)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _config(data: dict[str, Any], analysis: Analysis, docs: Path, site: Path) -> dict[str, Any]:
+    """The site's settings with the plugin's work done: nav, assets, paths; no plugin."""
+    config = dict(data)
+    options = plugin_options(data) or {}
+    plugins = data.get("plugins") or []
+    if isinstance(plugins, list):
+        config["plugins"] = [
+            p
+            for p in plugins
+            if p != "reportgen" and not (isinstance(p, dict) and "reportgen" in p)
+        ]
+    elif isinstance(plugins, dict):
+        config["plugins"] = {k: v for k, v in plugins.items() if k != "reportgen"}
+    config["docs_dir"] = docs.name  # relative: Zensical resolves against the config file
+    config["site_dir"] = site.name
+    if "nav" not in config:
+        limit = int(options.get("nav_reports_limit", 50))
+        config["nav"] = site_nav(analysis.project, list_reports_up_to=limit)
+    theme = dict(config.get("theme") or {}) if isinstance(config.get("theme"), dict) else {}
+    if "custom_dir" not in theme:  # a site's own overrides win (and must escape titles)
+        theme.setdefault(
+            "name", config.get("theme") if isinstance(config.get("theme"), str) else "material"
+        )
+        theme["custom_dir"] = str(THEME / "zensical")
+        config["theme"] = theme
+    config["extra_css"] = [*list(config.get("extra_css") or []), ASSETS[0]]
+    config["extra_javascript"] = [*list(config.get("extra_javascript") or []), ASSETS[1]]
+    return config
+
+
+def _is_reportgen(entry: Any) -> bool:
+    return entry == "reportgen" or (isinstance(entry, dict) and "reportgen" in entry)
+
+
+def _env(analysis: Analysis) -> dict[str, str]:
+    """A reproducible build date: the newest last_checked, as the MkDocs engine pins it."""
+    env = dict(os.environ)
+    if "SOURCE_DATE_EPOCH" not in env:
+        dates = [r.last_checked for r in analysis.project.reports] or ["1970-01-01"]
+        newest = datetime.datetime.fromisoformat(max(dates)).replace(tzinfo=datetime.UTC)
+        env["SOURCE_DATE_EPOCH"] = str(min(max(int(newest.timestamp()), 0), 2**32 - 1))
+    return env
