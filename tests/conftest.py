@@ -56,45 +56,39 @@ def project(tmp_path: Path) -> Path:
     return copy_project(tmp_path)
 
 
+def build_copy(root: Path, *, engine: str = "mkdocs", hostile: bool = False) -> Path:
+    """A scratch copy of the project (or of it with the escaping fixture) built by `engine`."""
+    copy_project(root)
+    if hostile:
+        shutil.rmtree(root / "content")
+        shutil.copytree(FIXTURES / "escaping" / "content", root / "content")
+        shutil.copy(FIXTURES / "escaping" / "references.bib", root / "references.bib")
+    result = run_reportgen("build", "--engine", engine, "--out", "site", cwd=root)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return root / "site"
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One `reportgen build` of the shipped content, shared by the end-to-end tests."""
-    root = copy_project(tmp_path_factory.mktemp("shipped"))
-    result = run_reportgen("build", "--out", "site", cwd=root)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return root / "site"
-
-
-@pytest.fixture(scope="session")
-def zensical_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The shipped content built by Zensical (no plugin) through `reportgen build`."""
-    root = copy_project(tmp_path_factory.mktemp("zensical"))
-    result = run_reportgen("build", "--engine", "zensical", "--out", "site", cwd=root)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return root / "site"
-
-
-@pytest.fixture(scope="session")
-def zensical_hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = copy_project(tmp_path_factory.mktemp("zensical-hostile"))
-    shutil.rmtree(root / "content")
-    shutil.copytree(FIXTURES / "escaping" / "content", root / "content")
-    shutil.copy(FIXTURES / "escaping" / "references.bib", root / "references.bib")
-    result = run_reportgen("build", "--engine", "zensical", cwd=root)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return root / "site"
+    return build_copy(tmp_path_factory.mktemp("shipped"))
 
 
 @pytest.fixture(scope="session")
 def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The shipped project with the escaping fixture's content and bib, built."""
-    root = copy_project(tmp_path_factory.mktemp("hostile"))
-    shutil.rmtree(root / "content")
-    shutil.copytree(FIXTURES / "escaping" / "content", root / "content")
-    shutil.copy(FIXTURES / "escaping" / "references.bib", root / "references.bib")
-    result = run_reportgen("build", cwd=root)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return root / "site"
+    return build_copy(tmp_path_factory.mktemp("hostile"), hostile=True)
+
+
+@pytest.fixture(scope="session")
+def zensical_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped content built by Zensical (no plugin) through `reportgen build`."""
+    return build_copy(tmp_path_factory.mktemp("zensical"), engine="zensical")
+
+
+@pytest.fixture(scope="session")
+def zensical_hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_copy(tmp_path_factory.mktemp("zensical-hostile"), engine="zensical", hostile=True)
 
 
 @dataclass(frozen=True)

@@ -78,14 +78,50 @@ def test_template_crash_is_reported_without_traceback_and_publishes_nothing(
     assert digest(project / "site") == before
 
 
-def test_two_core_rendering_equals_one_core_rendering(monkeypatch: pytest.MonkeyPatch) -> None:
-    from conftest import REPO
+def _three_reports(root: Path) -> Path:
+    """The seed three times over, under three slugs: a project worth splitting."""
+    from conftest import copy_project
+
+    copy_project(root)
+    seed = (root / SEED_CONTENT).read_text(encoding="utf-8")
+    for n in (2, 3):
+        (root / "content" / f"copy-{n}.yaml").write_text(
+            seed.replace("slug: ice-local", f"slug: copy-{n}-ice-local").replace(
+                "What legal authorities", f"({n}) What legal authorities"
+            ),
+            encoding="utf-8",
+        )
+    return root
+
+
+@pytest.mark.parametrize("workers", [2, 3, 4])
+def test_parallel_rendering_equals_serial_rendering(tmp_path: Path, workers: int) -> None:
     from reportgen import render
     from reportgen.pipeline import analyse
     from reportgen.settings import Settings
 
-    project = analyse(Settings(root=REPO)).project
-    serial = render.render_site(project)
-    monkeypatch.setattr(render, "PARALLEL_FROM", 1)
-    monkeypatch.setattr(render.os, "cpu_count", lambda: 2)
-    assert render.render_site(project) == serial
+    project = analyse(Settings(root=_three_reports(tmp_path))).project
+    assert len(project.reports) == 3
+    serial = render.render(project)
+    parallel = render.render(project, workers=workers)
+    assert parallel.pages == serial.pages
+    assert parallel.head == serial.head
+
+
+def test_where_fork_is_unavailable_rendering_falls_back_to_serial(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import multiprocessing
+
+    from reportgen import render
+    from reportgen.pipeline import analyse
+    from reportgen.settings import Settings
+
+    project = analyse(Settings(root=_three_reports(tmp_path))).project
+    serial = render.render(project)
+
+    def no_fork(method: str | None = None) -> object:
+        raise ValueError(f"cannot find context for {method!r}")
+
+    monkeypatch.setattr(multiprocessing, "get_context", no_fork)
+    assert render.render(project, workers=4).pages == serial.pages

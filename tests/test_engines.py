@@ -110,3 +110,14 @@ def test_properdocs_runs_the_plugin(project: Path) -> None:
     page = (project / "site" / "reports" / SEED_SLUG / "index.html").read_text("utf-8")
     assert page.count('<script type="application/ld+json">') == 1
     assert (project / "site" / ".reportgen-build").is_file()
+
+
+def test_only_the_mkdocs_adapter_imports_mkdocs() -> None:
+    from conftest import REPO
+
+    importing = sorted(
+        path.relative_to(REPO / "src").as_posix()
+        for path in (REPO / "src" / "reportgen").rglob("*.py")
+        if re.search(r"^\s*(from|import) mkdocs\b", path.read_text("utf-8"), re.MULTILINE)
+    )
+    assert importing == ["reportgen/engines/mkdocs.py"]

@@ -9,12 +9,11 @@ anchors and backlinks.
 
 from __future__ import annotations
 
-import concurrent.futures
 import functools
 import multiprocessing
-import os
 import re
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -186,15 +185,18 @@ def render(
     *,
     directory_urls: bool = True,
     jsonld_in_page: bool = False,
+    workers: int = 1,
 ) -> Rendered:
     """Pages and head metadata from one set of per-report views.
 
     `directory_urls` is the site's URL style (MkDocs' `use_directory_urls`),
     needed where pages link to each other from raw HTML. `jsonld_in_page`
     also puts each report's JSON-LD at the end of its page, for engines
-    that run no plugin to put it in the head.
+    that run no plugin to put it in the head. `workers` is the caller's
+    choice of processes (the renderer holds no process policy); a preview's
+    `cache` always renders serially.
     """
-    rendered = _render(project, cache, directory_urls)
+    rendered = _render(project, cache, directory_urls, max(1, workers))
     if jsonld_in_page:
         template = environment().get_template("jsonld.html.j2")
         for path, data in rendered.head.items():
@@ -202,13 +204,15 @@ def render(
     return rendered
 
 
-def _render(project: Project, cache: RenderCache | None, directory_urls: bool) -> Rendered:
+def _render(
+    project: Project, cache: RenderCache | None, directory_urls: bool, workers: int
+) -> Rendered:
     reports = sorted_reports(project)
     views = {r.slug: report_view(r, project.bibliography.sources) for r in reports}
     head = {report_path(r): jsonld(views[r.slug]) for r in reports}
     ordered = [views[r.slug] for r in reports]
-    if cache is None and len(reports) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
-        pages = _render_in_two(project, ordered, directory_urls)
+    if cache is None and workers > 1:
+        pages = _render_parallel(project, ordered, directory_urls, workers)
         if pages is not None:
             return Rendered(pages, head)
     return Rendered(_render_serially(project, ordered, cache, directory_urls), head)
@@ -279,53 +283,57 @@ def report_files(view: ReportView) -> dict[str, str]:
     return {report_path(view.report): page, **data_files(view)}
 
 
-PARALLEL_FROM = 200
-"""From this many reports a one-off build renders on two cores."""
-
-
-@dataclass
-class _Forked:
-    """What a forked renderer inherits (fork copies memory; nothing is pickled in)."""
-
-    project: Project | None = None
-    views: list[ReportView] = field(default_factory=list)
-
-
-_FORKED = _Forked()
-
-
-def _child_share() -> dict[str, str]:
-    """The child's half: every other report, and the (large) sources page."""
-    assert _FORKED.project is not None
-    pages = sources_page(_FORKED.project)
-    for view in _FORKED.views[1::2]:
-        pages.update(report_files(view))
-    return pages
-
-
-def _render_in_two(
-    project: Project, views: list[ReportView], directory_urls: bool
+def _render_parallel(
+    project: Project, views: list[ReportView], directory_urls: bool, workers: int
 ) -> dict[str, str] | None:
-    """Halve the rendering time: a forked child renders half the pages.
+    """Render on `workers` processes: forked children take shares of the reports.
 
-    Forking shares the loaded models for free; only the rendered text travels
-    back. Only for one-off builds, never inside a preview server's threads.
-    Returns None when no child can be started; the caller renders serially.
+    Forking shares the loaded models for free (nothing is pickled in; only the
+    rendered text travels back through a pipe), and the children are plain
+    closures, so no module state carries the work. Returns None where fork is
+    unavailable or a child fails; the caller then renders serially.
     """
-    _FORKED.project, _FORKED.views = project, views
     try:
         context = multiprocessing.get_context("fork")
-        with concurrent.futures.ProcessPoolExecutor(1, mp_context=context) as pool:
-            child = pool.submit(_child_share)
-            pages = shared_pages(project, views, directory_urls)
-            for view in views[0::2]:
-                pages.update(report_files(view))
-            pages.update(child.result())
+    except ValueError:
+        return None
+    shares = [views[i::workers] for i in range(workers)]
+    children = []
+    try:
+        for index in range(1, workers):
+            reader, writer = context.Pipe(duplex=False)
+
+            def work(
+                share: list[ReportView] = shares[index],
+                sources: bool = index == 1,
+                pipe: Connection = writer,
+            ) -> None:
+                pages = sources_page(project) if sources else {}
+                for view in share:
+                    pages.update(report_files(view))
+                pipe.send(pages)
+                pipe.close()
+
+            child = context.Process(target=work, daemon=True)
+            child.start()
+            children.append((child, reader))
+        pages = shared_pages(project, views, directory_urls)
+        if workers == 1:
+            pages.update(sources_page(project))
+        for view in shares[0]:
+            pages.update(report_files(view))
+        for child, reader in children:
+            pages.update(reader.recv())
+            child.join()
+            if child.exitcode != 0:
+                return None
         return pages
-    except (OSError, concurrent.futures.process.BrokenProcessPool):
+    except (OSError, EOFError, ValueError):
         return None
     finally:
-        _FORKED.project, _FORKED.views = None, []
+        for child, _ in children:
+            if child.is_alive():
+                child.kill()
 
 
 def preview_overlay(diagnostics: list[Diagnostic]) -> str:

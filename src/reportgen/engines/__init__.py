@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import os
 from pathlib import Path
 from typing import Protocol
 
@@ -17,6 +18,15 @@ from reportgen.pipeline import Analysis
 
 PACKAGES = {"mkdocs": "mkdocs==1.6.1 mkdocs-material==9.8.2", "zensical": "zensical==0.0.69"}
 """The engine releases reportgen is tested with, as `pip install` arguments."""
+
+
+PARALLEL_FROM = 200
+"""From this many reports a one-off build renders on every core."""
+
+
+def workers_for(reports: int) -> int:
+    """How many processes render a one-off build: the process policy lives at the edge."""
+    return max(1, os.cpu_count() or 1) if reports >= PARALLEL_FROM else 1
 
 
 class EngineFailedError(Exception):

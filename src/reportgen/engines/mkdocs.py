@@ -7,7 +7,6 @@ that imports MkDocs, so the rest runs (and Zensical builds) without it.
 
 from __future__ import annotations
 
-import datetime
 import logging
 import os
 import shutil
@@ -26,9 +25,9 @@ from mkdocs.structure.pages import Page
 
 from reportgen import site_output
 from reportgen.diagnostics import format_text
-from reportgen.engines import EngineFailedError
+from reportgen.engines import EngineFailedError, workers_for
 from reportgen.model import Diagnostic
-from reportgen.pipeline import Analysis, analyse, settings_from_options
+from reportgen.pipeline import Analysis, analyse, build_epoch, settings_from_options
 from reportgen.render import RenderCache, preview_overlay, render, site_nav
 from reportgen.settings import DEFAULT_MAX_BIB_BYTES, DEFAULT_MAX_CONTENT_BYTES, Settings
 
@@ -88,13 +87,8 @@ def pin_build_date(analysis: Analysis) -> None:
     pinned it, use the newest `last_checked` date, so two builds of one commit
     are byte-identical whenever they run.
     """
-    if "SOURCE_DATE_EPOCH" in os.environ:
-        return
-    dates = [r.last_checked for r in analysis.project.reports] or ["1970-01-01"]
-    newest = datetime.datetime.fromisoformat(max(dates)).replace(tzinfo=datetime.UTC)
-    # The sitemap's gzip header stores the date in 32 bits: any valid date builds.
-    seconds = min(max(int(newest.timestamp()), 0), 2**32 - 1)
-    os.environ["SOURCE_DATE_EPOCH"] = str(seconds)
+    if "SOURCE_DATE_EPOCH" not in os.environ:
+        os.environ["SOURCE_DATE_EPOCH"] = str(build_epoch(analysis))
 
 
 def _nav_paths(nav: Any) -> list[str]:
@@ -188,6 +182,7 @@ class ReportgenPlugin(BasePlugin[ReportgenConfig]):
             analysis.project,
             _PREVIEW.render_cache if _PREVIEW.serving else None,
             directory_urls=config.use_directory_urls,
+            workers=1 if _PREVIEW.serving else workers_for(len(analysis.project.reports)),
         )
         self.pages, self.head = rendered.pages, rendered.head
         if config.nav is None:  # an explicit nav in mkdocs.yml wins

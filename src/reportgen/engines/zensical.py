@@ -10,7 +10,6 @@ touched: everything happens in a scratch folder.
 
 from __future__ import annotations
 
-import datetime
 import os
 import shutil
 import subprocess
@@ -21,8 +20,8 @@ from typing import Any
 
 import yaml
 
-from reportgen.engines import EngineFailedError
-from reportgen.pipeline import Analysis
+from reportgen.engines import EngineFailedError, workers_for
+from reportgen.pipeline import Analysis, build_epoch
 from reportgen.render import render, site_nav, write_pages
 from reportgen.siteconfig import plugin_options, read_mkdocs_yml
 
@@ -55,6 +54,7 @@ def build(
             analysis.project,
             directory_urls=bool(data.get("use_directory_urls", True)),
             jsonld_in_page=True,
+            workers=workers_for(len(analysis.project.reports)),
         )
         write_pages(rendered.pages, docs)
         for asset in ASSETS:
@@ -119,8 +119,5 @@ def _is_reportgen(entry: Any) -> bool:
 def _env(analysis: Analysis) -> dict[str, str]:
     """A reproducible build date: the newest last_checked, as the MkDocs engine pins it."""
     env = dict(os.environ)
-    if "SOURCE_DATE_EPOCH" not in env:
-        dates = [r.last_checked for r in analysis.project.reports] or ["1970-01-01"]
-        newest = datetime.datetime.fromisoformat(max(dates)).replace(tzinfo=datetime.UTC)
-        env["SOURCE_DATE_EPOCH"] = str(min(max(int(newest.timestamp()), 0), 2**32 - 1))
+    env.setdefault("SOURCE_DATE_EPOCH", str(build_epoch(analysis)))
     return env
