@@ -155,6 +155,13 @@ def edit_to_reload(site: Path) -> float:
         process.wait(timeout=30)
 
 
+REPORTGEN = [sys.executable, "-m", "reportgen"]
+
+
+def _size(path: Path) -> int | None:
+    return path.stat().st_size if path.is_file() else None
+
+
 def run(
     sizes: list[int],
     runs: int,
@@ -175,12 +182,20 @@ def run(
         site, peer_dir, floor = root / "reportgen", root / "peer", root / "floor"
         floor_project(site, floor)
         peer_project(peer_dir)
-        samples = {name: Sample() for name in ("check", "build", "floor", "peer")}
+        samples = {
+            name: Sample() for name in ("check", "build", "floor", "peer", "zbuild", "zfloor")
+        }
         for _ in range(runs):
             for name, command, cwd in (
                 ("check", [sys.executable, "-m", "reportgen", "check"], site),
                 ("build", [sys.executable, "-m", "reportgen", "build", "--out", "out"], site),
                 ("floor", [sys.executable, "-m", "mkdocs", "build", "-q", "-d", "out"], floor),
+                (
+                    "zbuild",
+                    [*REPORTGEN, "build", "--engine", "zensical", "--out", "zout", "--force"],
+                    site,
+                ),
+                ("zfloor", [sys.executable, "-m", "zensical", "build"], floor),
             ):
                 seconds, peak = timed(command, cwd, env)
                 samples[name].seconds.append(seconds)
@@ -192,6 +207,10 @@ def run(
                 samples["peer"].seconds.append(seconds)
                 samples["peer"].peak_mb.append(peak)
         row = {name: {"median_s": s.median, "peak_mb": s.peak} for name, s in samples.items()}
+        row["search_index_bytes"] = {
+            "mkdocs": _size(site / "out" / "search" / "search_index.json"),
+            "zensical": _size(site / "zout" / "search.json"),
+        }
         if reload_at == size:
             row["edit_to_reload_s"] = edit_to_reload(site)
         results["rows"][str(size)] = row

@@ -11,11 +11,17 @@ LABELS = {
     "build": "b) reportgen build",
     "floor": "c) floor: mkdocs build of the rendered Markdown",
     "peer": "d) peer: mkdocs-bibtex",
+    "zbuild": "e) reportgen build --engine zensical",
+    "zfloor": "f) floor: zensical build of the rendered Markdown",
 }
 
 
 def _fmt(value: float, digits: int = 2) -> str:
     return "n/a" if value is None or math.isnan(value) else f"{value:.{digits}f}"
+
+
+def _bytes(value: int | None) -> str:
+    return "n/a" if value is None else f"{value / 1_000_000:.2f} MB"
 
 
 def ratio(results: dict[str, Any], size: str, top: str, bottom: str) -> float:
@@ -63,17 +69,22 @@ def write_markdown(results: dict[str, Any], machine: str, path: Path, plot: str)
         "Each synthetic report has 40 claims and 10 sources (seeded); the bibliography holds",
         "10 entries per report.",
         "",
-        "| N | " + " | ".join(LABELS[k] + " (s)" for k in LABELS) + " | b/c | b/d | peak MB (b) |",
-        "| ---: | " + " | ".join("---:" for _ in LABELS) + " | ---: | ---: | ---: |",
+        "| N | "
+        + " | ".join(LABELS[k] + " (s)" for k in LABELS)
+        + " | b/c | b/d | e/f | peak MB (b) | search index MkDocs / Zensical |",
+        "| ---: | " + " | ".join("---:" for _ in LABELS) + " | ---: | ---: | ---: | ---: | ---: |",
     ]
     for size, row in results["rows"].items():
-        cells = [_fmt(row[k]["median_s"]) for k in LABELS]
+        cells = [_fmt(row.get(k, {}).get("median_s", float("nan"))) for k in LABELS]
+        index = row.get("search_index_bytes", {})
         lines.append(
             f"| {size} | "
             + " | ".join(cells)
             + f" | {_fmt(ratio(results, size, 'build', 'floor'))}"
             + f" | {_fmt(ratio(results, size, 'build', 'peer'))}"
-            + f" | {_fmt(row['build']['peak_mb'], 0)} |"
+            + f" | {_fmt(ratio(results, size, 'zbuild', 'zfloor'))}"
+            + f" | {_fmt(row['build']['peak_mb'], 0)}"
+            + f" | {_bytes(index.get('mkdocs'))} / {_bytes(index.get('zensical'))} |"
         )
     lines += ["", "## Targets", "", "| target | measured | met |", "| --- | ---: | :---: |"]
     for name, value, met in targets(results):
@@ -91,7 +102,7 @@ def write_plot(results: dict[str, Any], path: Path) -> None:
     sizes = [int(s) for s in results["rows"]]
     figure, axes = plt.subplots(figsize=(7, 4.5))
     for key, label in LABELS.items():
-        values = [results["rows"][str(s)][key]["median_s"] for s in sizes]
+        values = [results["rows"][str(s)].get(key, {}).get("median_s", float("nan")) for s in sizes]
         if all(math.isnan(v) for v in values):
             continue
         axes.plot(sizes, values, marker="o", label=label)
