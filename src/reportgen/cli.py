@@ -17,7 +17,8 @@ from reportgen.diagnostics import FORMATS, error, render, visible
 from reportgen.engines import EngineMissingError
 from reportgen.model import SLUG, Position
 from reportgen.pipeline import Analysis, analyse
-from reportgen.render import render_site, write_pages
+from reportgen.render import render as render_pages
+from reportgen.render import write_pages
 from reportgen.settings import Settings
 from reportgen.siteconfig import ConfigError, SiteConfig, UsageError, open_site
 
@@ -323,11 +324,8 @@ def _serve(args: argparse.Namespace) -> int:
     _wait_until_clean(args)
     from reportgen import engines
 
-    engines.load("mkdocs")  # the live preview is MkDocs' (Zensical's runs no plugins)
-    from reportgen.engines import mkdocs as preview
-
     try:
-        preview.serve(args.config_file, strict=args.strict, full=args.full, dev_addr=args.dev_addr)
+        engines.serve(args.config_file, strict=args.strict, full=args.full, dev_addr=args.dev_addr)
     except engines.EngineFailedError as exc:
         print(f"reportgen: {exc}", file=sys.stderr)
         return EXIT_ERRORS
@@ -338,7 +336,8 @@ def _render(args: argparse.Namespace) -> int:
     analysis = _analyse(args)
     if not _report_problems(analysis):
         return EXIT_ERRORS
-    written = write_pages(render_site(analysis.project), args.out)
+    # For engines that run no plugin: JSON-LD goes into the pages themselves.
+    written = write_pages(render_pages(analysis.project, jsonld_in_page=True).pages, args.out)
     print(f"reportgen: wrote {len(written)} page(s) to {args.out}")
     return EXIT_OK
 

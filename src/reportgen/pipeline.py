@@ -6,7 +6,6 @@ stages itself.
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -62,14 +61,3 @@ def with_excerpts(diagnostics: list[Diagnostic], texts: dict[str, str]) -> list[
 def settings_from_options(root: Path, values: dict[str, Any]) -> Settings:
     """Settings from already validated plugin options (MkDocs' or `siteconfig`'s)."""
     return settings_from_values(root, {**{o.name: o.default for o in OPTIONS}, **values})
-
-
-def build_epoch(analysis: Analysis) -> int:
-    """The one timestamp an engine writes (sitemap dates), from the content, not the clock.
-
-    The newest `last_checked`, so two builds of one commit are byte-identical
-    whenever they run; clamped to 32 bits, as the sitemap's gzip header stores it.
-    """
-    dates = [r.last_checked for r in analysis.project.reports] or ["1970-01-01"]
-    newest = datetime.datetime.fromisoformat(max(dates)).replace(tzinfo=datetime.UTC)
-    return min(max(int(newest.timestamp()), 0), 2**32 - 1)

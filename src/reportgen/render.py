@@ -9,6 +9,7 @@ anchors and backlinks.
 
 from __future__ import annotations
 
+import datetime
 import functools
 import multiprocessing
 import re
@@ -93,6 +94,16 @@ def year_path(year: str) -> str:
     return f"years/{year}.md"
 
 
+def build_epoch(project: Project) -> int:
+    """The newest `last_checked`, so two builds of one commit are byte-identical.
+
+    Clamped to 32 bits, as a sitemap's gzip header stores it: any valid date builds.
+    """
+    dates = [r.last_checked for r in project.reports] or ["1970-01-01"]
+    newest = datetime.datetime.fromisoformat(max(dates)).replace(tzinfo=datetime.UTC)
+    return min(max(int(newest.timestamp()), 0), 2**32 - 1)
+
+
 def site_nav(project: Project, *, list_reports_up_to: int = 50) -> list[Any]:
     """A navigation that stays small: reports are grouped by year behind index pages.
 
@@ -169,7 +180,7 @@ RenderCache = dict[str, tuple[int, dict[str, str]]]
 server re-render only the reports whose content or cited sources changed."""
 
 
-@dataclass(frozen=True)
+@dataclass
 class Rendered:
     """Everything the citation engine produces for one project."""
 
@@ -177,6 +188,10 @@ class Rendered:
     """Generated files (pages and downloads), keyed by path under the docs directory."""
     head: dict[str, str]
     """schema.org JSON-LD per report page, for engines that can put it in the page head."""
+    nav: list[Any] = field(default_factory=list)
+    """The site navigation, in the `nav:` shape engines read from mkdocs.yml."""
+    epoch: int = 0
+    """The build date engines write (sitemaps): from the content, never the clock."""
 
 
 def render(
@@ -186,6 +201,7 @@ def render(
     directory_urls: bool = True,
     jsonld_in_page: bool = False,
     workers: int = 1,
+    nav_limit: int = 50,
 ) -> Rendered:
     """Pages and head metadata from one set of per-report views.
 
@@ -197,6 +213,8 @@ def render(
     `cache` always renders serially.
     """
     rendered = _render(project, cache, directory_urls, max(1, workers))
+    rendered.nav[:] = site_nav(project, list_reports_up_to=nav_limit)
+    rendered.epoch = build_epoch(project)
     if jsonld_in_page:
         template = environment().get_template("jsonld.html.j2")
         for path, data in rendered.head.items():

@@ -59,3 +59,11 @@ def load(name: str) -> Engine:
     module = importlib.import_module(f"reportgen.engines.{name}")
     engine: Engine = module
     return engine
+
+
+def serve(config_file: Path, *, strict: bool, full: bool, dev_addr: str | None) -> None:
+    """The live preview, which is MkDocs' with the plugin (Zensical's runs no plugins)."""
+    load("mkdocs")
+    from reportgen.engines import mkdocs
+
+    mkdocs.serve(config_file, strict=strict, full=full, dev_addr=dev_addr)

@@ -27,8 +27,8 @@ from reportgen import site_output
 from reportgen.diagnostics import format_text
 from reportgen.engines import EngineFailedError, workers_for
 from reportgen.model import Diagnostic
-from reportgen.pipeline import Analysis, analyse, build_epoch, settings_from_options
-from reportgen.render import RenderCache, preview_overlay, render, site_nav
+from reportgen.pipeline import Analysis, analyse, settings_from_options
+from reportgen.render import RenderCache, preview_overlay, render
 from reportgen.settings import DEFAULT_MAX_BIB_BYTES, DEFAULT_MAX_CONTENT_BYTES, Settings
 
 log = logging.getLogger("mkdocs.plugins.reportgen")
@@ -80,15 +80,13 @@ class _Preview:
 _PREVIEW = _Preview()
 
 
-def pin_build_date(analysis: Analysis) -> None:
+def pin_build_date(epoch: int) -> None:
     """Make MkDocs' one timestamp (sitemap lastmod) come from the content, not the clock.
 
-    MkDocs reads SOURCE_DATE_EPOCH for its build date; when the caller has not
-    pinned it, use the newest `last_checked` date, so two builds of one commit
-    are byte-identical whenever they run.
+    MkDocs reads SOURCE_DATE_EPOCH for its build date; unless the caller pinned
+    it, use the renderer's epoch (the newest `last_checked`).
     """
-    if "SOURCE_DATE_EPOCH" not in os.environ:
-        os.environ["SOURCE_DATE_EPOCH"] = str(build_epoch(analysis))
+    os.environ.setdefault("SOURCE_DATE_EPOCH", str(epoch))
 
 
 def _nav_paths(nav: Any) -> list[str]:
@@ -183,17 +181,16 @@ class ReportgenPlugin(BasePlugin[ReportgenConfig]):
             _PREVIEW.render_cache if _PREVIEW.serving else None,
             directory_urls=config.use_directory_urls,
             workers=1 if _PREVIEW.serving else workers_for(len(analysis.project.reports)),
+            nav_limit=self.config.nav_reports_limit,
         )
         self.pages, self.head = rendered.pages, rendered.head
         if config.nav is None:  # an explicit nav in mkdocs.yml wins
-            config.nav = site_nav(
-                analysis.project, list_reports_up_to=self.config.nav_reports_limit
-            )
+            config.nav = rendered.nav
         self.listed = set(_nav_paths(config.nav))
         if _PREVIEW.serving:
             _PREVIEW.last_good = (self.pages, self.head, config.nav)
         _add_assets(config)
-        pin_build_date(analysis)
+        pin_build_date(rendered.epoch)
         return config
 
     def _keep_last_good(self, config: MkDocsConfig, analysis: Analysis) -> MkDocsConfig:

@@ -21,8 +21,8 @@ from typing import Any
 import yaml
 
 from reportgen.engines import EngineFailedError, workers_for
-from reportgen.pipeline import Analysis, build_epoch
-from reportgen.render import render, site_nav, write_pages
+from reportgen.pipeline import Analysis
+from reportgen.render import Rendered, render, write_pages
 from reportgen.siteconfig import plugin_options, read_mkdocs_yml
 
 THEME = Path(__file__).resolve().parent.parent / "theme"
@@ -55,20 +55,29 @@ def build(
             directory_urls=bool(data.get("use_directory_urls", True)),
             jsonld_in_page=True,
             workers=workers_for(len(analysis.project.reports)),
+            nav_limit=int((plugin_options(data) or {}).get("nav_reports_limit", 50)),
         )
         write_pages(rendered.pages, docs)
         for asset in ASSETS:
             if not (docs / asset).exists():
                 (docs / asset).parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy(THEME / asset, docs / asset)
-        config = _config(data, analysis, docs, work / "site")
+        config = _config(data, rendered, docs, work / "site")
         config_path = work / "mkdocs.yml"
         config_path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
         command = [sys.executable, "-m", "zensical", "build", "-f", str(config_path)]
         if strict:
             command.append("--strict")
         result = subprocess.run(
-            command, cwd=work, capture_output=True, text=True, env=_env(analysis), check=False
+            command,
+            cwd=work,
+            capture_output=True,
+            text=True,
+            env={
+                **os.environ,
+                "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", str(rendered.epoch)),
+            },
+            check=False,
         )
         sys.stderr.write(result.stdout + result.stderr)
         if result.returncode != 0 or not (work / "site" / "index.html").is_file():
@@ -82,10 +91,9 @@ def build(
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _config(data: dict[str, Any], analysis: Analysis, docs: Path, site: Path) -> dict[str, Any]:
+def _config(data: dict[str, Any], rendered: Rendered, docs: Path, site: Path) -> dict[str, Any]:
     """The site's settings with the plugin's work done: nav, assets, paths; no plugin."""
     config = dict(data)
-    options = plugin_options(data) or {}
     plugins = data.get("plugins") or []
     if isinstance(plugins, list):
         config["plugins"] = [
@@ -98,8 +106,7 @@ def _config(data: dict[str, Any], analysis: Analysis, docs: Path, site: Path) ->
     config["docs_dir"] = docs.name  # relative: Zensical resolves against the config file
     config["site_dir"] = site.name
     if "nav" not in config:
-        limit = int(options.get("nav_reports_limit", 50))
-        config["nav"] = site_nav(analysis.project, list_reports_up_to=limit)
+        config["nav"] = rendered.nav
     theme = dict(config.get("theme") or {}) if isinstance(config.get("theme"), dict) else {}
     if "custom_dir" not in theme:  # a site's own overrides win (and must escape titles)
         theme.setdefault(
@@ -114,10 +121,3 @@ def _config(data: dict[str, Any], analysis: Analysis, docs: Path, site: Path) ->
 
 def _is_reportgen(entry: Any) -> bool:
     return entry == "reportgen" or (isinstance(entry, dict) and "reportgen" in entry)
-
-
-def _env(analysis: Analysis) -> dict[str, str]:
-    """A reproducible build date: the newest last_checked, as the MkDocs engine pins it."""
-    env = dict(os.environ)
-    env.setdefault("SOURCE_DATE_EPOCH", str(build_epoch(analysis)))
-    return env
