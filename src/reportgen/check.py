@@ -328,7 +328,11 @@ def url_problem(url: str) -> str | None:
     """Why a URL must not become a link on a reader's page, or None if it is fine."""
     if any(char.isspace() or ord(char) < 32 for char in url):
         return f"url {url!r} contains whitespace or control characters"
-    hidden = [char for char in url if unicodedata.category(char) in ("Cf", "Cc", "Co", "Cn")]
+    hidden = (
+        []
+        if url.isascii()
+        else [char for char in url if unicodedata.category(char) in ("Cf", "Cc", "Co", "Cn")]
+    )
     if hidden:
         codes = ", ".join(f"U+{ord(char):04X}" for char in dict.fromkeys(hidden))
         return (
