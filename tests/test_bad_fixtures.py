@@ -39,6 +39,7 @@ DOCUMENTED_CODES = {
     "encoding",
     "file-too-large",
     "placeholder",
+    "note-without-date",
 }
 
 

@@ -335,7 +335,7 @@ def test_preview_keeps_serving_and_shows_problems_over_the_page(
         overlay = tab.locator("#reportgen-problems")
         overlay.wait_for(state="visible", timeout=30_000)  # the open tab reloads by itself
         text = overlay.inner_text()
-        assert f"{SEED_CONTENT}:56:25 error[unknown-source]" in text
+        assert f"{SEED_CONTENT}:69:25 error[unknown-source]" in text
         assert "unknown source 'wriston-nlets-2052'" in text
         assert "did you mean 'wriston-nlets-2025'?" in text
         start = time.monotonic()
@@ -352,3 +352,18 @@ def test_preview_keeps_serving_and_shows_problems_over_the_page(
         process.wait(timeout=20)
         log.close()
     assert "'dirty' build" not in (project / "serve.log").read_text(encoding="utf-8")
+
+
+def test_editors_notes_sit_beside_the_claims_they_qualify(page: Page, site_url: str) -> None:
+    page.goto(report_url(site_url))
+    notes = page.locator("aside.editor-notes .editor-note")
+    assert notes.count() == 2
+    first = notes.first
+    assert first.is_visible()
+    assert 'but not "thousands of agreements"' in first.inner_text()
+    assert "24 November 2026" in first.inner_text()
+    first.locator("a").click()
+    page.wait_for_function("location.hash === '#s1-1'")
+    claim = page.locator("#s1-1").inner_text()
+    assert "thousands of local\u2013federal agreements" in claim
+    assert "Editor" not in claim

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from reportgen import citations
@@ -48,3 +50,38 @@ def test_malformed_groups_are_reported_not_guessed(text: str, fragment: str) -> 
     assert len(problems) == 1
     assert fragment in problems[0].message
     assert "".join(p for p in pieces if isinstance(p, str)).startswith(text.split("[")[0])
+
+
+def test_pinpoint_locators_show_in_markers_previews_and_claims_json(tmp_path: Path) -> None:
+    """`[@key, p. 33]` reads `[1, p. 33]`, in the tooltip and accessible name too."""
+    import json
+    import shutil
+
+    from bs4 import BeautifulSoup
+
+    from conftest import FIXTURES
+    from reportgen.pipeline import analyse
+    from reportgen.render import render_site
+    from reportgen.settings import Settings
+
+    root = tmp_path / "site"
+    shutil.copytree(FIXTURES / "base", root)
+    path = root / "content" / "mini.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8")
+        .replace("[@alpha].\nsections", "[@alpha, pp. 4-6].\nsections")
+        .replace("[@alpha; @beta]", "[@alpha, sec. 2; @beta, para. 12]"),
+        encoding="utf-8",
+    )
+    analysis = analyse(Settings(root=root))
+    assert analysis.ok, analysis.diagnostics
+    pages = render_site(analysis.project)
+    soup = BeautifulSoup(pages["reports/mini.md"], "html.parser")
+    markers = [a.get_text() for a in soup.select("a.citation")]
+    assert markers[:3] == ["[1, pp. 4\u20136]", "[1, sec. 2]", "[2, para. 12]"]
+    first = soup.select("a.citation")[0]
+    assert first["aria-label"] == "Source 1: Alpha report, pp. 4\u20136"
+    assert first["title"].endswith(", pp. 4\u20136")
+    claims = json.loads(pages["reports/mini.json"])["claims"]
+    assert claims[0]["citations"] == [{"key": "alpha", "number": 1, "locator": "pp. 4\u20136"}]
+    assert claims[1]["citations"][1] == {"key": "beta", "number": 2, "locator": "para. 12"}

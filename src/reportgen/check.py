@@ -89,6 +89,7 @@ def check_report(
     yield from _dates(report, today or datetime.date.today())
     yield from _uncited_claims(report, bibliography)
     yield from _empty_claims(report)
+    yield from _notes(report)
     yield from _unknown_sources(report, bibliography)
     yield from _open_questions(report)
     yield from _duplicate_anchors(report)
@@ -126,6 +127,18 @@ def _citation_intent(text: str, bibliography: Bibliography) -> str | None:
         if close and " " not in inner:
             return f"'[{inner}]' is not a citation (no @); {close}"
     return None
+
+
+def _notes(report: Report) -> Iterator[Diagnostic]:
+    """An editor's note tells readers when it was added; undated, it cannot be trusted."""
+    for claim in report.claims:
+        if claim.note is not None and claim.note.date is None:
+            yield error(
+                "note-without-date",
+                f"the editor's note on {claim.kind.value} '{_excerpt(claim.text)}' has no date",
+                claim.note.position,
+                "add 'date: YYYY-MM-DD' under 'note:'",
+            )
 
 
 def _empty_claims(report: Report) -> Iterator[Diagnostic]:

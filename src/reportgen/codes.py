@@ -39,6 +39,11 @@ CODES: dict[str, Code] = {
         'a claim that is only a citation (`"[@key]"`), with no text for it to support',
         "write the statement before the citation",
     ),
+    "note-without-date": Code(
+        "error",
+        "an editor's note (`note:` on a claim) without its `date`",
+        "add `date: YYYY-MM-DD` under `note:`",
+    ),
     "date-order": Code(
         "error",
         "`last_checked` before `published`, or either date in the future",

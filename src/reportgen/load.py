@@ -25,6 +25,7 @@ from reportgen.model import (
     Claim,
     ClaimKind,
     Diagnostic,
+    EditorNote,
     Position,
     Project,
     Report,
@@ -233,16 +234,22 @@ class _ReportBuilder:
         self, node: Any, path: yamltree.Path, index: int, kind: ClaimKind, prefix: str
     ) -> Claim:
         before = len(self.diagnostics)
+        note: EditorNote | None = None
         if isinstance(node, dict):
             text = str(node["text"])
             explicit = node.get("id")
             segments = self.segments(text, self.tree.value_at((*path, "text")))
             cite = node.get("cite")
             if isinstance(cite, list) and cite:
-                keys = tuple(
-                    Citation(str(k), self.position((*path, "cite", i))) for i, k in enumerate(cite)
-                )
+                keys = tuple(self.cited(str(k), (*path, "cite", i)) for i, k in enumerate(cite))
                 segments = (*segments, CitationGroup(keys, keys[0].position))
+            written = node.get("note")
+            if isinstance(written, dict):
+                note = EditorNote(
+                    " ".join(str(written["text"]).split()),
+                    str(written["date"]) if written.get("date") else None,
+                    self.position((*path, "note")),
+                )
         else:
             text = str(node)
             explicit = None
@@ -254,7 +261,21 @@ class _ReportBuilder:
             position=self.position(path),
             explicit_id=bool(explicit),
             malformed=len(self.diagnostics) > before,
+            note=note,
         )
+
+    def cited(self, written: str, path: yamltree.Path) -> Citation:
+        """A `cite:` item: a key, or a key with a locator ('alpha, p. 3')."""
+        key, _, rest = written.partition(",")
+        position = self.position(path)
+        if not rest:
+            return Citation(key.strip(), position)
+        locator, why = citations.parse_locator("," + rest)
+        if locator is None:
+            self.diagnostics.append(
+                error("citation-syntax", f"cite item {written!r}: {why}", position)
+            )
+        return Citation(key.strip(), position, locator)
 
     def segments(self, text: str, start_at: tuple[int, int]) -> tuple[Segment, ...]:
         """Claim text split at citation groups, each key placed at its own column in the file."""
@@ -275,7 +296,7 @@ class _ReportBuilder:
                 out.append(piece)
                 continue
             keys = tuple(
-                Citation(k.key, self.offset_position(self._find(text, k.offset, start)))
+                Citation(k.key, self.offset_position(self._find(text, k.offset, start)), k.locator)
                 for k in piece.keys
             )
             out.append(

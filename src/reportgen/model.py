@@ -67,6 +67,8 @@ class Citation:
 
     key: str
     position: Position
+    locator: str | None = None
+    """Where in the source, as readers see it: 'p. 33', 'pp. 4-6', 'sec. 2'."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +93,15 @@ class ClaimKind(enum.Enum):
 
 
 @dataclass(frozen=True, slots=True)
+class EditorNote:
+    """What an editor adds beside a claim whose evidence says less than its text."""
+
+    text: str
+    date: str | None
+    position: Position
+
+
+@dataclass(frozen=True, slots=True)
 class Claim:
     """A piece of text that must be backed by at least one source."""
 
@@ -101,6 +112,7 @@ class Claim:
     explicit_id: bool = False
     malformed: bool = False
     """A citation group in it could not be read (reported as citation-syntax)."""
+    note: EditorNote | None = None
 
     @property
     def citations(self) -> tuple[Citation, ...]:

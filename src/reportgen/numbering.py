@@ -6,7 +6,7 @@ open-data downloads and the tests.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from reportgen.model import CitationGroup, Claim, Report, Source
 from reportgen.sourcefmt import preview
@@ -40,6 +40,8 @@ class Marker:
     number: int
     preview: str
     label: str
+    locator: str | None = None
+    """Where in the source this citation points: shown as `[2, p. 33]`."""
 
 
 @dataclass(frozen=True)
@@ -55,11 +57,23 @@ class ReportView:
     def pieces(self, claim: Claim) -> list[str | list[Marker]]:
         """Claim prose interleaved with marker runs, for the template to lay out."""
         return [
-            [self.markers[c.key] for c in segment.citations]
+            [_located(self.markers[c.key], c.locator) for c in segment.citations]
             if isinstance(segment, CitationGroup)
             else segment
             for segment in claim.segments
         ]
+
+
+def _located(marker: Marker, locator: str | None) -> Marker:
+    """The source's marker, pointing at one place in it (`[2, p. 33]`)."""
+    if locator is None:
+        return marker
+    return replace(
+        marker,
+        locator=locator,
+        preview=f"{marker.preview}, {locator}",
+        label=f"{marker.label}, {locator}",
+    )
 
 
 def number_sources(report: Report) -> dict[str, int]:

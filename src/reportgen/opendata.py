@@ -47,7 +47,12 @@ def claims_json(view: ReportView) -> str:
             "kind": claim.kind.name.lower(),
             "section": section_of.get(claim.id, _part_name(claim.kind, report)),
             "text": claim.text,
-            "citations": [{"key": c.key, "number": view.numbers[c.key]} for c in claim.citations],
+            "citations": [
+                {"key": c.key, "number": view.numbers[c.key]}
+                | ({"locator": c.locator} if c.locator else {})
+                for c in claim.citations
+            ],
+            **({"note": {"text": claim.note.text, "date": claim.note.date}} if claim.note else {}),
         }
         for claim in report.claims
     ]
