@@ -40,6 +40,8 @@ DOCUMENTED_CODES = {
     "file-too-large",
     "placeholder",
     "note-without-date",
+    "quote-not-cited",
+    "quote-too-long",
 }
 
 

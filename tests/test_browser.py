@@ -184,6 +184,8 @@ def test_permalink_url_highlights_its_claim(page: Page, site_url: str) -> None:
 
 def test_permalink_icon_links_to_its_claim(page: Page, site_url: str) -> None:
     page.goto(report_url(site_url))
+    # Centre the claim first: a sticky header must not sit over the icon.
+    page.evaluate("document.getElementById('oq-2').scrollIntoView({block: 'center'})")
     page.locator("#oq-2").hover()
     link = page.locator("#oq-2 > a.claim-link")
     link.click()

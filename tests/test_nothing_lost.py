@@ -288,8 +288,8 @@ def test_a_really_read_only_parent_folder_is_a_diagnostic(project: Path) -> None
         (
             "      contnet_dir: content\n",
             "mkdocs.yml:24:1: error[config]: unknown reportgen option 'contnet_dir' (options:"
-            " content_dir, bibliography, max_content_bytes, max_bib_bytes, engine,"
-            " nav_reports_limit)",
+            " content_dir, bibliography, max_content_bytes, max_bib_bytes, max_quote_words,"
+            " engine, nav_reports_limit)",
         ),
     ],
 )

@@ -66,7 +66,9 @@ PLACEHOLDER = re.compile(r"\b(TODO|FIXME)\b")
 """Markers `reportgen new` and editors leave in unfinished text; such text never publishes."""
 
 
-def check(project: Project, *, complete: bool = True) -> list[Diagnostic]:
+def check(
+    project: Project, *, complete: bool = True, max_quote_words: int = 75
+) -> list[Diagnostic]:
     """All semantic diagnostics, every rule, every report.
 
     `complete=False` (a content file failed to load) skips unused-source: that
@@ -74,7 +76,7 @@ def check(project: Project, *, complete: bool = True) -> list[Diagnostic]:
     """
     out: list[Diagnostic] = []
     for report in project.reports:
-        out.extend(check_report(report, project.bibliography))
+        out.extend(check_report(report, project.bibliography, max_quote_words=max_quote_words))
     out.extend(_duplicate_slugs(project.reports))
     out.extend(check_bibliography(project.bibliography))
     if complete and project.bibliography.readable:
@@ -83,13 +85,17 @@ def check(project: Project, *, complete: bool = True) -> list[Diagnostic]:
 
 
 def check_report(
-    report: Report, bibliography: Bibliography, today: datetime.date | None = None
+    report: Report,
+    bibliography: Bibliography,
+    today: datetime.date | None = None,
+    max_quote_words: int = 75,
 ) -> Iterator[Diagnostic]:
     yield from _placeholders(report)
     yield from _dates(report, today or datetime.date.today())
     yield from _uncited_claims(report, bibliography)
     yield from _empty_claims(report)
     yield from _notes(report)
+    yield from _quotes(report, max_quote_words)
     yield from _unknown_sources(report, bibliography)
     yield from _open_questions(report)
     yield from _duplicate_anchors(report)
@@ -127,6 +133,28 @@ def _citation_intent(text: str, bibliography: Bibliography) -> str | None:
         if close and " " not in inner:
             return f"'[{inner}]' is not a citation (no @); {close}"
     return None
+
+
+def _quotes(report: Report, max_words: int) -> Iterator[Diagnostic]:
+    """A quote must back a citation of its claim, and stay short (fair use)."""
+    for claim in report.claims:
+        cited = {c.key for c in claim.citations}
+        for key, passage, position in claim.quotes:
+            if key not in cited:
+                yield error(
+                    "quote-not-cited",
+                    f"the quote for '{key}' supports a source this claim does not cite",
+                    position,
+                    "cite it in the claim, or move the quote to the claim that does",
+                )
+            words = len(passage.split())
+            if words > max_words:
+                yield error(
+                    "quote-too-long",
+                    f"the quote for '{key}' is {words} words; at most {max_words} are allowed",
+                    position,
+                    "quote the sentence that supports the claim, or raise max_quote_words",
+                )
 
 
 def _notes(report: Report) -> Iterator[Diagnostic]:

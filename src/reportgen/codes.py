@@ -39,6 +39,16 @@ CODES: dict[str, Code] = {
         'a claim that is only a citation (`"[@key]"`), with no text for it to support',
         "write the statement before the citation",
     ),
+    "quote-not-cited": Code(
+        "error",
+        "a claim's `quotes:` names a source the claim does not cite",
+        "cite the source in the claim, or move the quote",
+    ),
+    "quote-too-long": Code(
+        "error",
+        "a supporting quote over `max_quote_words` (75) words: quote, do not copy",
+        "quote the sentence that supports the claim",
+    ),
     "note-without-date": Code(
         "error",
         "an editor's note (`note:` on a claim) without its `date`",

@@ -235,6 +235,7 @@ class _ReportBuilder:
     ) -> Claim:
         before = len(self.diagnostics)
         note: EditorNote | None = None
+        quotes: tuple[tuple[str, str, Position], ...] = ()
         if isinstance(node, dict):
             text = str(node["text"])
             explicit = node.get("id")
@@ -243,6 +244,12 @@ class _ReportBuilder:
             if isinstance(cite, list) and cite:
                 keys = tuple(self.cited(str(k), (*path, "cite", i)) for i, k in enumerate(cite))
                 segments = (*segments, CitationGroup(keys, keys[0].position))
+            given = node.get("quotes")
+            if isinstance(given, dict):
+                quotes = tuple(
+                    (str(k), " ".join(str(v).split()), self.position((*path, "quotes", k)))
+                    for k, v in given.items()
+                )
             written = node.get("note")
             if isinstance(written, dict):
                 note = EditorNote(
@@ -262,6 +269,7 @@ class _ReportBuilder:
             explicit_id=bool(explicit),
             malformed=len(self.diagnostics) > before,
             note=note,
+            quotes=quotes,
         )
 
     def cited(self, written: str, path: yamltree.Path) -> Citation:

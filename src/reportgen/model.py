@@ -113,6 +113,11 @@ class Claim:
     malformed: bool = False
     """A citation group in it could not be read (reported as citation-syntax)."""
     note: EditorNote | None = None
+    quotes: tuple[tuple[str, str, Position], ...] = ()
+    """(source key, the passage that supports the claim, where it is written)."""
+
+    def quote_for(self, key: str) -> str | None:
+        return next((passage for k, passage, _ in self.quotes if k == key), None)
 
     @property
     def citations(self) -> tuple[Citation, ...]:

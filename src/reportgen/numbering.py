@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from reportgen.model import CitationGroup, Claim, Report, Source
-from reportgen.sourcefmt import preview
+from reportgen.sourcefmt import passage_link, preview
 
 
 @dataclass(frozen=True)
@@ -21,12 +21,22 @@ class Backlink:
 
 
 @dataclass(frozen=True)
+class Quote:
+    """A passage of a source that supports one claim, and the link that opens at it."""
+
+    claim: Claim
+    passage: str
+    href: str | None
+
+
+@dataclass(frozen=True)
 class Reference:
     """A source as numbered within one report."""
 
     number: int
     source: Source
     backlinks: tuple[Backlink, ...]
+    quotes: tuple[Quote, ...] = ()
 
     @property
     def anchor(self) -> str:
@@ -57,11 +67,21 @@ class ReportView:
     def pieces(self, claim: Claim) -> list[str | list[Marker]]:
         """Claim prose interleaved with marker runs, for the template to lay out."""
         return [
-            [_located(self.markers[c.key], c.locator) for c in segment.citations]
+            [
+                _quoted(_located(self.markers[c.key], c.locator), claim.quote_for(c.key))
+                for c in segment.citations
+            ]
             if isinstance(segment, CitationGroup)
             else segment
             for segment in claim.segments
         ]
+
+
+def _quoted(marker: Marker, passage: str | None) -> Marker:
+    """The marker's preview with the passage that supports the claim."""
+    if passage is None:
+        return marker
+    return replace(marker, preview=f"{marker.preview} \u2014 \u201c{passage}\u201d")
 
 
 def _located(marker: Marker, locator: str | None) -> Marker:
@@ -96,6 +116,7 @@ def report_view(report: Report, sources: dict[str, Source]) -> ReportView:
             number=number,
             source=sources[key],
             backlinks=tuple(Backlink(c, _letter(i)) for i, c in enumerate(citing[key])),
+            quotes=_quotes(report, key, sources[key]),
         )
         for key, number in numbers.items()
         if key in sources
@@ -108,6 +129,17 @@ def report_view(report: Report, sources: dict[str, Source]) -> ReportView:
             number, preview(source) if source else key, f"Source {number}: {title}"
         )
     return ReportView(report, numbers, references, len(report.sections) + 1, markers)
+
+
+def _quotes(report: Report, key: str, source: Source) -> tuple[Quote, ...]:
+    """Every passage of `source` quoted in support of a claim of the report."""
+    out = []
+    for claim in report.claims:
+        passage = claim.quote_for(key)
+        if passage is not None:
+            locator = next((c.locator for c in claim.citations if c.key == key), None)
+            out.append(Quote(claim, passage, passage_link(source, passage, locator)))
+    return tuple(out)
 
 
 def _letter(index: int) -> str:

@@ -50,6 +50,7 @@ def claims_json(view: ReportView) -> str:
             "citations": [
                 {"key": c.key, "number": view.numbers[c.key]}
                 | ({"locator": c.locator} if c.locator else {})
+                | ({"quote": q} if (q := claim.quote_for(c.key)) else {})
                 for c in claim.citations
             ],
             **({"note": {"text": claim.note.text, "date": claim.note.date}} if claim.note else {}),

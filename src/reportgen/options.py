@@ -43,6 +43,12 @@ OPTIONS = (
         "largest bibliography read; larger is `file-too-large`",
     ),
     Option(
+        "max_quote_words",
+        int,
+        75,
+        "longest supporting quote (`quotes:` on a claim), in words; longer is `quote-too-long`",
+    ),
+    Option(
         "engine",
         str,
         "mkdocs",
@@ -117,6 +123,7 @@ def settings_from_values(root: Path, values: dict[str, Any]) -> Settings:
         bibliography=values["bibliography"],
         max_content_bytes=values["max_content_bytes"],
         max_bib_bytes=values["max_bib_bytes"],
+        max_quote_words=values["max_quote_words"],
     )
 
 

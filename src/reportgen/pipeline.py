@@ -36,7 +36,9 @@ class Analysis:
 
 def analyse(settings: Settings, *, strict: bool = False) -> Analysis:
     loaded = load_project(settings)
-    found = loaded.diagnostics + check(loaded.project, complete=loaded.skipped == 0)
+    found = loaded.diagnostics + check(
+        loaded.project, complete=loaded.skipped == 0, max_quote_words=settings.max_quote_words
+    )
     return Analysis(loaded.project, finalize(with_excerpts(found, loaded.texts), strict=strict))
 
 

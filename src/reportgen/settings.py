@@ -23,6 +23,8 @@ class Settings:
     bibliography: str = "references.bib"
     max_content_bytes: int = DEFAULT_MAX_CONTENT_BYTES
     max_bib_bytes: int = DEFAULT_MAX_BIB_BYTES
+    max_quote_words: int = 75
+    """Longest supporting quote, in words: quoting, not copying (fair use)."""
 
     @property
     def content_path(self) -> Path:

@@ -114,3 +114,29 @@ def preview(source: Source) -> str:
     tail = ", ".join(x for x in (publisher(source), date.human if date else "") if x)
     text = ": ".join(parts)
     return f"{text} ({tail})" if tail else text
+
+
+def _fragment_text(text: str) -> str:
+    """Percent-encoding for a text directive: also '-', '&' and ',' (they are syntax there)."""
+    return quote(text, safe="").replace("-", "%2D")
+
+
+def passage_link(source: Source, passage: str, locator: str | None) -> str | None:
+    """The source's address opened at the passage: a W3C text fragment, or a PDF page.
+
+    Long passages use `text=start,end` (first and last four words) so the link
+    stays short and survives small differences in the middle.
+    """
+    base = link(source)
+    if base is None:
+        return None
+    address, _, fragment = base.partition("#")
+    page = re.fullmatch(r"pp?\. (\d+)(?:\u2013\d+)?", locator or "")
+    if address.lower().split("?")[0].endswith(".pdf"):
+        return f"{address}#page={page.group(1)}" if page else base
+    words = passage.split()
+    if len(words) > 10:
+        directive = f"{_fragment_text(' '.join(words[:4]))},{_fragment_text(' '.join(words[-4:]))}"
+    else:
+        directive = _fragment_text(passage)
+    return f"{address}#{fragment}:~:text={directive}"

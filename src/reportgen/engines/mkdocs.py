@@ -140,6 +140,7 @@ class ReportgenConfig(base.Config):
     max_bib_bytes = c.Type(int, default=DEFAULT_MAX_BIB_BYTES)
     nav_reports_limit = c.Type(int, default=50)
     """Up to this many reports, each is listed in the navigation; beyond, only year pages."""
+    max_quote_words = c.Type(int, default=75)
     engine = c.Choice(("mkdocs", "zensical"), default="mkdocs")
     """Which engine `reportgen build` uses; under `mkdocs build` this plugin runs anyway."""
 
