@@ -136,3 +136,44 @@ def test_the_claims_json_carries_quotes_and_locators(quoted_site: tuple[str, str
         "locator": "para. 201",
         "quote": PASSAGE,
     }
+
+
+def test_a_dead_link_sends_readers_to_the_archived_copy(tmp_path: Path) -> None:
+    import json
+
+    from bs4 import BeautifulSoup
+
+    from reportgen.numbering import report_view
+    from reportgen.opendata import jsonld
+    from reportgen.pipeline import analyse
+    from reportgen.render import render_site
+    from reportgen.settings import Settings
+
+    root = tmp_path / "site"
+    shutil.copytree(FIXTURES / "base", root)
+    bib = root / "references.bib"
+    archived = "https://web.archive.org/web/20250102000000/https://example.org/alpha"
+    bib.write_text(
+        bib.read_text(encoding="utf-8").replace(
+            "  url = {https://example.org/alpha},",
+            "  url = {https://example.org/alpha},\n"
+            f"  archive-url = {{{archived}}},\n  archive-date = {{2025-01-02}},\n"
+            "  url-status = {dead},",
+        ),
+        encoding="utf-8",
+    )
+    analysis = analyse(Settings(root=root))
+    assert analysis.ok, analysis.diagnostics
+    soup = BeautifulSoup(render_site(analysis.project)["reports/mini.md"], "html.parser")
+    reference = soup.select_one("#src-1")
+    assert reference is not None
+    link = reference.select_one("a.ref-archive")
+    assert link is not None and link["href"] == archived
+    assert "Archived copy (2 January 2025); the original address no longer works:" in (
+        reference.get_text()
+    )
+    (report,) = analysis.project.reports
+    view = report_view(report, analysis.project.bibliography.sources)
+    work = json.loads(jsonld(view))["citation"][0]
+    assert work["url"] == archived
+    assert work["archivedAt"] == archived

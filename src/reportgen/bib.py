@@ -46,9 +46,12 @@ NAME_FIELDS = (
     "foreword",
     "afterword",
 )
-URL_FIELDS = ("url", "doi", "eprint", "file", "urlraw")
+URL_FIELDS = ("url", "doi", "eprint", "file", "urlraw", "archiveurl", "archive-url", "archive_url")
 """Addresses and identifiers: LaTeX escapes undone, nothing else touched."""
-LITERAL_FIELDS = ("date", "urldate", "origdate", "eventdate", "isbn", "issn", "ids", "crossref")
+LITERAL_FIELDS = (
+    *("date", "urldate", "origdate", "eventdate", "isbn", "issn", "ids", "crossref"),
+    *("archivedate", "archive-date", "archive_date"),
+)
 """Data, not prose: `~` in an EDTF date means 'approximate', not a space."""
 SKIPPED_FIELDS = ("abstract", "file", "annotation", "annote", "keywords", "groups", "mendeley-tags")
 """Never shown to readers; decoding them would only report noise from notes."""

@@ -351,18 +351,21 @@ def findable(source: Source) -> str | None:
 
 
 def _unsafe_url(source: Source) -> Iterator[Diagnostic]:
-    url = source.get("url")
-    if url is None:
-        return
-    position = source.field_positions.get("url", source.position)
-    problem = url_problem(url)
-    if problem:
-        yield error(
-            "unsafe-url",
-            f"source '{source.key}': {problem}",
-            position,
-            "use a full http:// or https:// address",
-        )
+    from reportgen.sourcefmt import ARCHIVE_FIELDS
+
+    for name in ("url", *ARCHIVE_FIELDS["url"]):
+        url = source.get(name)
+        if url is None:
+            continue
+        problem = url_problem(url)
+        if problem:
+            what = "" if name == "url" else f" ({name})"
+            yield error(
+                "unsafe-url",
+                f"source '{source.key}'{what}: {problem}",
+                source.field_positions.get(name, source.position),
+                "use a full http:// or https:// address",
+            )
 
 
 def url_problem(url: str) -> str | None:

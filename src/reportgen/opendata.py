@@ -13,7 +13,7 @@ from typing import Any
 from reportgen.dates import parse_date
 from reportgen.model import ClaimKind, Name, Report, Source
 from reportgen.numbering import ReportView
-from reportgen.sourcefmt import issued_date, link, publisher
+from reportgen.sourcefmt import archived_copy, issued_date, link, publisher
 
 CSL_TYPES = {
     "online": "webpage",
@@ -159,6 +159,9 @@ def _creative_work(source: Source) -> dict[str, Any]:
     url = link(source)
     if url:
         work["url"] = url
+    copy = archived_copy(source)
+    if copy:
+        work["archivedAt"] = copy
     date = issued_date(source)
     if date and (date.start or date.end):
         work["datePublished"] = date.iso

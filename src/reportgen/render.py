@@ -24,7 +24,17 @@ from markupsafe import Markup, escape
 from reportgen.model import Diagnostic, Project, Report, Source
 from reportgen.numbering import ReportView, number_sources, report_view
 from reportgen.opendata import data_files, jsonld
-from reportgen.sourcefmt import creators, human_date, issued_date, link, preview, publisher
+from reportgen.sourcefmt import (
+    archive,
+    archived_copy,
+    creators,
+    human_date,
+    is_dead,
+    issued_date,
+    link,
+    preview,
+    publisher,
+)
 
 # Characters Python-Markdown treats as syntax and accepts backslash escapes for;
 # `<`, `>` and `&` are turned into entities instead.
@@ -170,6 +180,9 @@ def environment() -> jinja2.Environment:
         link=link,
         preview=preview,
         creators=creators,
+        archive=archive,
+        archived_copy=archived_copy,
+        is_dead=is_dead,
         page_url=page_url,
     )
     return env

@@ -87,9 +87,38 @@ def issued(source: Source) -> str | None:
     return date.iso if date else None
 
 
+ARCHIVE_FIELDS = {
+    "url": ("archiveurl", "archive-url", "archive_url"),
+    "date": ("archivedate", "archive-date", "archive_date"),
+    "status": ("urlstatus", "url-status", "url_status"),
+}
+"""Wikipedia's archive-url / archive-date / url-status, as bib fields (any spelling)."""
+
+
+def archive(source: Source, what: str) -> str | None:
+    """An archived-copy field of the source (`url`, `date` or `status`), however spelt."""
+    return next((v for name in ARCHIVE_FIELDS[what] if (v := source.get(name))), None)
+
+
+def archived_copy(source: Source) -> str | None:
+    """The archived copy's address, when it is one a reader may follow."""
+    url = archive(source, "url")
+    return url if url and url_problem(url) is None else None
+
+
+def is_dead(source: Source) -> bool:
+    return (archive(source, "status") or "").lower() in ("dead", "unfit", "usurped")
+
+
 def link(source: Source) -> str | None:
-    """The address readers follow: URL, else DOI, else eprint, else a URL in howpublished."""
+    """The address readers follow.
+
+    The URL (its archived copy when the bib marks it dead), else the DOI, else
+    an eprint, else a URL in howpublished.
+    """
     url = source.get("url")
+    if is_dead(source) and archived_copy(source):
+        return archived_copy(source)
     if url and url_problem(url) is None:
         return url
     doi = source.get("doi")
