@@ -162,10 +162,9 @@ def preamble_macros(preamble: str) -> tuple[Macro, ...]:
     r"""`\newcommand{\switchargs}[2]{#2#1}` and friends, as written in `@preamble`."""
     found = []
     for match in _NEWCOMMAND.finditer(preamble):
-        body, end = _braced(preamble, match.end() - 1)
+        body, _ = _braced(preamble, match.end() - 1)
         if body is not None:
             found.append(Macro(match.group(1), int(match.group(2) or 0), body))
-            del end
     return tuple(found)
 
 
@@ -276,7 +275,6 @@ class _Converter:
             specials=[SpecialsTextSpec("~", "\u00a0")],
         )
         self.text_db = text_db
-        self.l2t_class = LatexNodes2Text
         self.source = ""
         self.unknown: list[str] = []
         converter = self
