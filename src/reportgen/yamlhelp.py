@@ -29,6 +29,19 @@ class Explanation:
     hint: str | None = None
 
 
+@dataclass(frozen=True)
+class _Slip:
+    """What the parser reported, and the lines around it: each rule reads what it needs."""
+
+    problem: str
+    context: str
+    error: yaml.MarkedYAMLError
+    lines: list[str]
+    line0: int
+    col0: int
+    current: str
+
+
 def _indent(line: str) -> int:
     return len(line) - len(line.lstrip(" "))
 
@@ -57,8 +70,9 @@ def explain(error: yaml.MarkedYAMLError, text: str) -> Explanation:
     line0 = mark.line if mark is not None else 0
     col0 = mark.column if mark is not None else 0
     current = lines[line0] if line0 < len(lines) else ""
+    slip = _Slip(problem, context, error, lines, line0, col0, current)
     for rule in _RULES:
-        found = rule(problem, context, error, lines, line0, col0, current)
+        found = rule(slip)
         if found is not None:
             return found
     return Explanation(
@@ -69,18 +83,10 @@ def explain(error: yaml.MarkedYAMLError, text: str) -> Explanation:
     )
 
 
-def _tab(
-    problem: str,
-    context: str,
-    error: yaml.MarkedYAMLError,
-    lines: list[str],
-    line0: int,
-    col0: int,
-    current: str,
-) -> Explanation | None:
-    for number, line in enumerate(lines[: line0 + 1]):
+def _tab(slip: _Slip) -> Explanation | None:
+    for number, line in enumerate(slip.lines[: slip.line0 + 1]):
         leading = line[: len(line) - len(line.lstrip(" \t"))]
-        if "\t" in leading or (number == line0 and "\t" in line[: col0 + 1]):
+        if "\t" in leading or (number == slip.line0 and "\t" in line[: slip.col0 + 1]):
             return Explanation(
                 number + 1,
                 line.index("\t") + 1,
@@ -90,23 +96,19 @@ def _tab(
     return None
 
 
-def _unclosed_quote(
-    problem: str,
-    context: str,
-    error: yaml.MarkedYAMLError,
-    lines: list[str],
-    line0: int,
-    col0: int,
-    current: str,
-) -> Explanation | None:
-    if "quoted scalar" not in context or error.context_mark is None:
+def _unclosed_quote(slip: _Slip) -> Explanation | None:
+    if "quoted scalar" not in slip.context or slip.error.context_mark is None:
         return None
-    start = error.context_mark
-    opening = lines[start.line][start.column : start.column + 1] if start.line < len(lines) else '"'
-    if "escape" in problem:
+    start = slip.error.context_mark
+    opening = (
+        slip.lines[start.line][start.column : start.column + 1]
+        if start.line < len(slip.lines)
+        else '"'
+    )
+    if "escape" in slip.problem:
         return Explanation(
-            error.problem_mark.line + 1 if error.problem_mark else start.line + 1,
-            error.problem_mark.column + 1 if error.problem_mark else start.column + 1,
+            slip.error.problem_mark.line + 1 if slip.error.problem_mark else start.line + 1,
+            slip.error.problem_mark.column + 1 if slip.error.problem_mark else start.column + 1,
             "a backslash inside double quotes starts an escape sequence YAML does not know",
             "write the backslash twice (\\\\), or use single quotes around the text",
         )
@@ -118,39 +120,31 @@ def _unclosed_quote(
     )
 
 
-def _text_after_quote(
-    problem: str,
-    context: str,
-    error: yaml.MarkedYAMLError,
-    lines: list[str],
-    line0: int,
-    col0: int,
-    current: str,
-) -> Explanation | None:
-    prefix = _VALUE_START.match(current)
+def _text_after_quote(slip: _Slip) -> Explanation | None:
+    prefix = _VALUE_START.match(slip.current)
     start = prefix.end() if prefix else 0
-    value = current[start:]
-    if value[:1] not in ("'", '"') or col0 <= start:
+    value = slip.current[start:]
+    if value[:1] not in ("'", '"') or slip.col0 <= start:
         return None
     quote = value[0]
     close = value.find(quote, 1)
     while quote == "'" and close >= 0 and value[close + 1 : close + 2] == "'":
         close = value.find(quote, close + 2)
-    if close < 0 or start + close + 1 >= len(current.rstrip()):
+    if close < 0 or start + close + 1 >= len(slip.current.rstrip()):
         return None
-    after = current[start + close + 1 :]
+    after = slip.current[start + close + 1 :]
     if quote == "'" and after[:1].isalpha():
         return Explanation(
-            line0 + 1,
+            slip.line0 + 1,
             start + close + 1,
             "this apostrophe ends the text that ' opened",
-            f"inside single quotes write an apostrophe twice: {_replace_value(current)}",
+            f"inside single quotes write an apostrophe twice: {_replace_value(slip.current)}",
         )
     return Explanation(
-        line0 + 1,
+        slip.line0 + 1,
         start + close + 2,
         "the text goes on after its closing quote, which YAML does not allow",
-        quote_hint(current),
+        quote_hint(slip.current),
     )
 
 
@@ -161,18 +155,10 @@ def _replace_value(line: str) -> str:
     return f"{line[:start].strip()} {quoted(inner)}".strip()
 
 
-def _special_start(
-    problem: str,
-    context: str,
-    error: yaml.MarkedYAMLError,
-    lines: list[str],
-    line0: int,
-    col0: int,
-    current: str,
-) -> Explanation | None:
-    prefix = _VALUE_START.match(current)
+def _special_start(slip: _Slip) -> Explanation | None:
+    prefix = _VALUE_START.match(slip.current)
     start = prefix.end() if prefix else 0
-    first = current[start : start + 1]
+    first = slip.current[start : start + 1]
     meaning = {
         "[": "a list",
         "{": "a mapping",
@@ -185,61 +171,45 @@ def _special_start(
         "|": "the start of a block of text",
         ">": "the start of a folded block of text",
     }.get(first)
-    if meaning is None or line0 >= len(lines):
+    if meaning is None or slip.line0 >= len(slip.lines):
         return None
     return Explanation(
-        line0 + 1,
+        slip.line0 + 1,
         start + 1,
         f"a text that starts with '{first}' is read by YAML as {meaning}, not as text",
-        quote_hint(current),
+        quote_hint(slip.current),
     )
 
 
-def _colon_in_text(
-    problem: str,
-    context: str,
-    error: yaml.MarkedYAMLError,
-    lines: list[str],
-    line0: int,
-    col0: int,
-    current: str,
-) -> Explanation | None:
-    if "mapping values are not allowed" not in problem:
+def _colon_in_text(slip: _Slip) -> Explanation | None:
+    if "mapping values are not allowed" not in slip.problem:
         return None
-    key = _KEY_LINE.match(current)
-    if key is None or col0 < key.end():
+    key = _KEY_LINE.match(slip.current)
+    if key is None or slip.col0 < key.end():
         return None
     return Explanation(
-        line0 + 1,
-        col0 + 1 - 1 if current[col0 - 1 : col0] == ":" else col0 + 1,
+        slip.line0 + 1,
+        slip.col0 if slip.current[slip.col0 - 1 : slip.col0] == ":" else slip.col0 + 1,
         f"the text of '{key['key']}' contains ': ', which YAML reads as the start of another field",
-        quote_hint(current),
+        quote_hint(slip.current),
     )
 
 
-def _misaligned_key(
-    problem: str,
-    context: str,
-    error: yaml.MarkedYAMLError,
-    lines: list[str],
-    line0: int,
-    col0: int,
-    current: str,
-) -> Explanation | None:
+def _misaligned_key(slip: _Slip) -> Explanation | None:
     """A field indented differently from the fields it belongs with."""
     if not any(
-        p in problem
+        p in slip.problem
         for p in ("mapping values are not allowed", "expected '-' indicator", "expected key")
     ):
         return None
-    here = _KEY_LINE.match(current)
+    here = _KEY_LINE.match(slip.current)
     if here is None or here["dash"]:
         return None
-    column = _indent(current)
-    for number in range(line0 - 1, -1, -1):
-        above = _KEY_LINE.match(lines[number])
+    column = _indent(slip.current)
+    for number in range(slip.line0 - 1, -1, -1):
+        above = _KEY_LINE.match(slip.lines[number])
         if above is None:
-            if lines[number].strip() and _indent(lines[number]) < column:
+            if slip.lines[number].strip() and _indent(slip.lines[number]) < column:
                 break
             continue
         field_column = len(above["indent"]) + len(above["dash"] or "")
@@ -247,7 +217,7 @@ def _misaligned_key(
             return None
         if abs(field_column - column) <= 2 and field_column > 0:
             return Explanation(
-                line0 + 1,
+                slip.line0 + 1,
                 column + 1,
                 f"'{here['key']}' is indented {column} spaces, but '{above['key']}' on line"
                 f" {number + 1}, the field it belongs with, is indented {field_column}",
@@ -258,28 +228,20 @@ def _misaligned_key(
     return None
 
 
-def _misaligned_item(
-    problem: str,
-    context: str,
-    error: yaml.MarkedYAMLError,
-    lines: list[str],
-    line0: int,
-    col0: int,
-    current: str,
-) -> Explanation | None:
+def _misaligned_item(slip: _Slip) -> Explanation | None:
     """A list item (`- `) indented less than the items it continues."""
-    item = _ITEM_LINE.match(current)
+    item = _ITEM_LINE.match(slip.current)
     if item is None:
         return None
     column = len(item["indent"])
-    for number in range(line0 - 1, -1, -1):
-        above = _ITEM_LINE.match(lines[number])
+    for number in range(slip.line0 - 1, -1, -1):
+        above = _ITEM_LINE.match(slip.lines[number])
         if above is None:
             continue
         item_column = len(above["indent"])
         if item_column > column:
             return Explanation(
-                line0 + 1,
+                slip.line0 + 1,
                 column + 1,
                 f"this '- ' is indented {column} spaces, but the list it continues (line"
                 f" {number + 1}) is indented {item_column}",
@@ -290,24 +252,16 @@ def _misaligned_item(
     return None
 
 
-def _missing_space(
-    problem: str,
-    context: str,
-    error: yaml.MarkedYAMLError,
-    lines: list[str],
-    line0: int,
-    col0: int,
-    current: str,
-) -> Explanation | None:
-    if "could not find expected ':'" not in problem or error.context_mark is None:
+def _missing_space(slip: _Slip) -> Explanation | None:
+    if "could not find expected ':'" not in slip.problem or slip.error.context_mark is None:
         return None
-    start = error.context_mark.line
-    line = lines[start] if start < len(lines) else ""
+    start = slip.error.context_mark.line
+    line = slip.lines[start] if start < len(slip.lines) else ""
     glued = re.match(r"^ *(?:- +)?([A-Za-z_][\w-]*):(\S)", line)
     if glued is None:
         return Explanation(
             start + 1,
-            error.context_mark.column + 1,
+            slip.error.context_mark.column + 1,
             "this line has no ':' after its field name, or its text runs onto the next line",
             "write 'field: value' on one line, or put a long text in quotes",
         )
