@@ -42,6 +42,9 @@ DOCUMENTED_CODES = {
     "note-without-date",
     "quote-not-cited",
     "quote-too-long",
+    "quote-needs-context",
+    "correction-unknown-claim",
+    "date-order",
 }
 
 

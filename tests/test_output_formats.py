@@ -106,6 +106,11 @@ def test_stats_count_claims_citations_and_sources_of_the_seed() -> None:
             "multi_source_share": 0.588,
             "single_source_claims": 7,
             "open_questions": 3,
+            "located_claims": 0,
+            "quoted_claims": 0,
+            "checkable_share": 0.0,
+            "noted_claims": 2,
+            "corrections": 0,
         }
     ]
     by_key = {s["key"]: s["claims"] for s in payload["sources"]}

@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from urllib.parse import urlsplit
 
+from reportgen.check_evidence import check_evidence, excerpt
 from reportgen.diagnostics import error, warning
 from reportgen.model import Bibliography, Diagnostic, Position, Project, Report, Source
 
@@ -94,8 +95,7 @@ def check_report(
     yield from _dates(report, today or datetime.date.today())
     yield from _uncited_claims(report, bibliography)
     yield from _empty_claims(report)
-    yield from _notes(report)
-    yield from _quotes(report, max_quote_words)
+    yield from check_evidence(report, today or datetime.date.today(), max_quote_words)
     yield from _unknown_sources(report, bibliography)
     yield from _open_questions(report)
     yield from _duplicate_anchors(report)
@@ -105,10 +105,9 @@ def _uncited_claims(report: Report, bibliography: Bibliography) -> Iterator[Diag
     for claim in report.claims:
         if claim.citations or claim.malformed:
             continue  # a malformed group is reported once, as citation-syntax
-        excerpt = _excerpt(claim.text)
         yield error(
             "uncited-claim",
-            f"{claim.kind.value} '{excerpt}' cites no source",
+            f"{claim.kind.value} '{excerpt(claim.text)}' cites no source",
             claim.position,
             _citation_intent(claim.text, bibliography)
             or "add [@key] where the sources support it, or a 'cite:' list",
@@ -133,40 +132,6 @@ def _citation_intent(text: str, bibliography: Bibliography) -> str | None:
         if close and " " not in inner:
             return f"'[{inner}]' is not a citation (no @); {close}"
     return None
-
-
-def _quotes(report: Report, max_words: int) -> Iterator[Diagnostic]:
-    """A quote must back a citation of its claim, and stay short (fair use)."""
-    for claim in report.claims:
-        cited = {c.key for c in claim.citations}
-        for key, passage, position in claim.quotes:
-            if key not in cited:
-                yield error(
-                    "quote-not-cited",
-                    f"the quote for '{key}' supports a source this claim does not cite",
-                    position,
-                    "cite it in the claim, or move the quote to the claim that does",
-                )
-            words = len(passage.split())
-            if words > max_words:
-                yield error(
-                    "quote-too-long",
-                    f"the quote for '{key}' is {words} words; at most {max_words} are allowed",
-                    position,
-                    "quote the sentence that supports the claim, or raise max_quote_words",
-                )
-
-
-def _notes(report: Report) -> Iterator[Diagnostic]:
-    """An editor's note tells readers when it was added; undated, it cannot be trusted."""
-    for claim in report.claims:
-        if claim.note is not None and claim.note.date is None:
-            yield error(
-                "note-without-date",
-                f"the editor's note on {claim.kind.value} '{_excerpt(claim.text)}' has no date",
-                claim.note.position,
-                "add 'date: YYYY-MM-DD' under 'note:'",
-            )
 
 
 def _empty_claims(report: Report) -> Iterator[Diagnostic]:
@@ -214,7 +179,7 @@ def _placeholders(report: Report) -> Iterator[Diagnostic]:
         )
     ]
     texts += [(f"the title of section {s.number}", s.title, s.position) for s in report.sections]
-    texts += [(f"{c.kind.value} '{_excerpt(c.text)}'", c.text, c.position) for c in report.claims]
+    texts += [(f"{c.kind.value} '{excerpt(c.text)}'", c.text, c.position) for c in report.claims]
     for what, text, position in texts:
         found = PLACEHOLDER.search(text)
         if found:
@@ -224,11 +189,6 @@ def _placeholders(report: Report) -> Iterator[Diagnostic]:
                 position,
                 "replace it with the finished text before publishing",
             )
-
-
-def _excerpt(text: str, width: int = 50) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= width else flat[: width - 1].rstrip() + "\u2026"
 
 
 def _unknown_sources(report: Report, bibliography: Bibliography) -> Iterator[Diagnostic]:

@@ -333,11 +333,18 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _render(args: argparse.Namespace) -> int:
-    analysis = _analyse(args)
+    site = open_site(args.config_file)
+    analysis = _analyse(args, site)
     if not _report_problems(analysis):
         return EXIT_ERRORS
     # For engines that run no plugin: JSON-LD goes into the pages themselves.
-    written = write_pages(render_pages(analysis.project, jsonld_in_page=True).pages, args.out)
+    rendered = render_pages(
+        analysis.project,
+        jsonld_in_page=True,
+        directory_urls=site.site.directory_urls,
+        site=site.site,
+    )
+    written = write_pages(rendered.pages, args.out)
     print(f"reportgen: wrote {len(written)} page(s) to {args.out}")
     return EXIT_OK
 

@@ -54,9 +54,21 @@ CODES: dict[str, Code] = {
         "an editor's note (`note:` on a claim) without its `date`",
         "add `date: YYYY-MM-DD` under `note:`",
     ),
+    "quote-needs-context": Code(
+        "warning",
+        "a supporting quote of fewer than 4 words with no `before`/`after`: its link may open"
+        " the source at another place with the same words",
+        "write the quote as `{text: ..., before: ..., after: ...}`",
+    ),
+    "correction-unknown-claim": Code(
+        "error",
+        "a correction names a claim id the report does not have",
+        "use the claim's `id:`, or the derived id in its permalink (`s1-2`, `oq-1`)",
+    ),
     "date-order": Code(
         "error",
-        "`last_checked` before `published`, or either date in the future",
+        "`last_checked` before `published`, a correction dated before publication, or a date"
+        " in the future",
         "use the dates the work was done",
     ),
     "unknown-source": Code(

@@ -24,8 +24,10 @@ from reportgen.model import (
     CitationGroup,
     Claim,
     ClaimKind,
+    Correction,
     Diagnostic,
     EditorNote,
+    Passage,
     Position,
     Project,
     Report,
@@ -206,6 +208,7 @@ class _ReportBuilder:
             bottom_line=self.claims(data, ("bottom_line",), ClaimKind.BOTTOM_LINE, "bottom-line"),
             position=Position(self.shown),
             open_questions_position=open_position,
+            corrections=self.corrections(data),
             field_positions=tuple(
                 (name, self.position((name,)))
                 for name in (
@@ -235,7 +238,7 @@ class _ReportBuilder:
     ) -> Claim:
         before = len(self.diagnostics)
         note: EditorNote | None = None
-        quotes: tuple[tuple[str, str, Position], ...] = ()
+        quotes: tuple[Passage, ...] = ()
         if isinstance(node, dict):
             text = str(node["text"])
             explicit = node.get("id")
@@ -247,8 +250,7 @@ class _ReportBuilder:
             given = node.get("quotes")
             if isinstance(given, dict):
                 quotes = tuple(
-                    (str(k), " ".join(str(v).split()), self.position((*path, "quotes", k)))
-                    for k, v in given.items()
+                    self.passage(str(k), v, (*path, "quotes", k)) for k, v in given.items()
                 )
             written = node.get("note")
             if isinstance(written, dict):
@@ -271,6 +273,36 @@ class _ReportBuilder:
             note=note,
             quotes=quotes,
         )
+
+    def passage(self, key: str, given: Any, path: yamltree.Path) -> Passage:
+        """A quote: the passage alone, or `{text, before, after}` with its context."""
+
+        def flat(value: Any) -> str | None:
+            return " ".join(str(value).split()) if value is not None else None
+
+        position = self.position(path)
+        if isinstance(given, dict):
+            text = flat(given["text"]) or ""
+            return Passage(key, text, position, flat(given.get("before")), flat(given.get("after")))
+        return Passage(key, flat(given) or "", position)
+
+    def corrections(self, data: dict[str, Any]) -> tuple[Correction, ...]:
+        """The report's corrections, newest first (ties keep the editor's order)."""
+        found = []
+        for index, node in enumerate(data.get("corrections") or ()):
+            path: yamltree.Path = ("corrections", index)
+            found.append(
+                Correction(
+                    date=str(node["date"]),
+                    text=" ".join(str(node["text"]).split()),
+                    claims=tuple(
+                        (str(claim_id), self.position((*path, "claims", i)))
+                        for i, claim_id in enumerate(node["claims"])
+                    ),
+                    position=self.position(path),
+                )
+            )
+        return tuple(sorted(found, key=lambda c: c.date, reverse=True))
 
     def cited(self, written: str, path: yamltree.Path) -> Citation:
         """A `cite:` item: a key, or a key with a locator ('alpha, p. 3')."""

@@ -102,6 +102,36 @@ class EditorNote:
 
 
 @dataclass(frozen=True, slots=True)
+class Passage:
+    """The words of a source that support a claim, as the editor copied them.
+
+    `before` and `after` are the words around it in the source: a short or
+    repeated passage needs them for a text fragment to land on the right spot.
+    """
+
+    key: str
+    text: str
+    position: Position
+    before: str | None = None
+    after: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """A dated correction of a published report: what changed, and in which claims.
+
+    Readers see it at the top of the page and on the site's corrections page;
+    the corrected claims keep their ids, so links to them still work.
+    """
+
+    date: str
+    text: str
+    claims: tuple[tuple[str, Position], ...]
+    """The corrected claims' ids, each where the editor wrote it."""
+    position: Position
+
+
+@dataclass(frozen=True, slots=True)
 class Claim:
     """A piece of text that must be backed by at least one source."""
 
@@ -113,11 +143,11 @@ class Claim:
     malformed: bool = False
     """A citation group in it could not be read (reported as citation-syntax)."""
     note: EditorNote | None = None
-    quotes: tuple[tuple[str, str, Position], ...] = ()
-    """(source key, the passage that supports the claim, where it is written)."""
+    quotes: tuple[Passage, ...] = ()
+    """The passages of cited sources that support the claim, one per source key."""
 
-    def quote_for(self, key: str) -> str | None:
-        return next((passage for k, passage, _ in self.quotes if k == key), None)
+    def quote_for(self, key: str) -> Passage | None:
+        return next((passage for passage in self.quotes if passage.key == key), None)
 
     @property
     def citations(self) -> tuple[Citation, ...]:
@@ -158,11 +188,18 @@ class Report:
     position: Position
     open_questions_position: Position | None = None
     description: str | None = None
+    corrections: tuple[Correction, ...] = ()
+    """Newest first, as readers see them."""
     field_positions: tuple[tuple[str, Position], ...] = ()
     """Where each top-level field's value starts, for diagnostics about it."""
 
     def position_of(self, name: str) -> Position:
         return dict(self.field_positions).get(name, self.position)
+
+    @property
+    def modified(self) -> str:
+        """The last change readers should know of: a source check or a correction."""
+        return max([self.last_checked, *(c.date for c in self.corrections)])
 
     @property
     def claims(self) -> tuple[Claim, ...]:

@@ -6,9 +6,9 @@ open-data downloads and the tests.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
-from reportgen.model import CitationGroup, Claim, Report, Source
+from reportgen.model import CitationGroup, Claim, Passage, Report, Source
 from reportgen.sourcefmt import passage_link, preview
 
 
@@ -18,6 +18,8 @@ class Backlink:
 
     claim: Claim
     label: str
+    locators: tuple[str, ...] = ()
+    """Where in the source this claim points ('p. 33'), shown beside the backlink."""
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,10 @@ class ReportView:
     references: tuple[Reference, ...]
     open_questions_number: int
     markers: dict[str, Marker]
+    claim_names: dict[str, str] = field(default_factory=dict)
+    """Each claim's place in words ('section 2, claim 1'), for links that name it."""
+    corrected: frozenset[str] = frozenset()
+    """Ids of the claims a correction names."""
 
     def pieces(self, claim: Claim) -> list[str | list[Marker]]:
         """Claim prose interleaved with marker runs, for the template to lay out."""
@@ -77,11 +83,11 @@ class ReportView:
         ]
 
 
-def _quoted(marker: Marker, passage: str | None) -> Marker:
+def _quoted(marker: Marker, passage: Passage | None) -> Marker:
     """The marker's preview with the passage that supports the claim."""
     if passage is None:
         return marker
-    return replace(marker, preview=f"{marker.preview} \u2014 \u201c{passage}\u201d")
+    return replace(marker, preview=f"{marker.preview} \u2014 \u201c{passage.text}\u201d")
 
 
 def _located(marker: Marker, locator: str | None) -> Marker:
@@ -115,7 +121,9 @@ def report_view(report: Report, sources: dict[str, Source]) -> ReportView:
         Reference(
             number=number,
             source=sources[key],
-            backlinks=tuple(Backlink(c, _letter(i)) for i, c in enumerate(citing[key])),
+            backlinks=tuple(
+                Backlink(c, _letter(i), _locators(c, key)) for i, c in enumerate(citing[key])
+            ),
             quotes=_quotes(report, key, sources[key]),
         )
         for key, number in numbers.items()
@@ -128,7 +136,34 @@ def report_view(report: Report, sources: dict[str, Source]) -> ReportView:
         markers[key] = Marker(
             number, preview(source) if source else key, f"Source {number}: {title}"
         )
-    return ReportView(report, numbers, references, len(report.sections) + 1, markers)
+    corrected = frozenset(i for c in report.corrections for i, _ in c.claims)
+    return ReportView(
+        report,
+        numbers,
+        references,
+        len(report.sections) + 1,
+        markers,
+        claim_names(report),
+        corrected,
+    )
+
+
+def claim_names(report: Report) -> dict[str, str]:
+    """Claim id -> where readers find it: 'summary sentence 2', 'section 1, claim 3'."""
+    names = {c.id: f"summary sentence {i}" for i, c in enumerate(report.summary, 1)}
+    for section in report.sections:
+        for i, claim in enumerate(section.claims, 1):
+            names[claim.id] = f"section {section.number}, claim {i}"
+    for i, claim in enumerate(report.open_questions, 1):
+        names[claim.id] = f"open question {i}"
+    for i, claim in enumerate(report.bottom_line, 1):
+        names[claim.id] = f"bottom line, claim {i}"
+    return names
+
+
+def correction_anchor(report: Report, index: int) -> str:
+    """A correction's anchor, numbered oldest first so new ones never renumber old links."""
+    return f"correction-{len(report.corrections) - index}"
 
 
 def _quotes(report: Report, key: str, source: Source) -> tuple[Quote, ...]:
@@ -138,8 +173,16 @@ def _quotes(report: Report, key: str, source: Source) -> tuple[Quote, ...]:
         passage = claim.quote_for(key)
         if passage is not None:
             locator = next((c.locator for c in claim.citations if c.key == key), None)
-            out.append(Quote(claim, passage, passage_link(source, passage, locator)))
+            href = passage_link(
+                source, passage.text, locator, before=passage.before, after=passage.after
+            )
+            out.append(Quote(claim, passage.text, href))
     return tuple(out)
+
+
+def _locators(claim: Claim, key: str) -> tuple[str, ...]:
+    """The distinct places in one source a claim points at, in reading order."""
+    return tuple(dict.fromkeys(c.locator for c in claim.citations if c.key == key and c.locator))
 
 
 def _letter(index: int) -> str:

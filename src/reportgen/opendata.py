@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import urlsplit
 
 from reportgen.dates import parse_date
-from reportgen.model import ClaimKind, Name, Report, Source
-from reportgen.numbering import ReportView
-from reportgen.sourcefmt import archived_copy, issued_date, link, publisher
+from reportgen.model import ClaimKind, Name, Passage, Report, Source
+from reportgen.numbering import ReportView, correction_anchor
+from reportgen.sourcefmt import archive, archived_copy, issued_date, link, publisher
 
 CSL_TYPES = {
     "online": "webpage",
@@ -50,7 +51,7 @@ def claims_json(view: ReportView) -> str:
             "citations": [
                 {"key": c.key, "number": view.numbers[c.key]}
                 | ({"locator": c.locator} if c.locator else {})
-                | ({"quote": q} if (q := claim.quote_for(c.key)) else {})
+                | _quote_data(claim.quote_for(c.key))
                 for c in claim.citations
             ],
             **({"note": {"text": claim.note.text, "date": claim.note.date}} if claim.note else {}),
@@ -63,6 +64,10 @@ def claims_json(view: ReportView) -> str:
             "title": report.title,
             "published": report.published,
             "last_checked": report.last_checked,
+            "corrections": [
+                {"date": c.date, "text": c.text, "claims": [claim_id for claim_id, _ in c.claims]}
+                for c in report.corrections
+            ],
             "claims": claims,
             "sources": [
                 {"number": r.number, "key": r.source.key, "title": r.source.get("title")}
@@ -70,6 +75,13 @@ def claims_json(view: ReportView) -> str:
             ],
         }
     )
+
+
+def _quote_data(passage: Passage | None) -> dict[str, Any]:
+    if passage is None:
+        return {}
+    context = {"before": passage.before, "after": passage.after}
+    return {"quote": passage.text} | {k: v for k, v in context.items() if v}
 
 
 def _part_name(kind: ClaimKind, report: Report) -> str:
@@ -106,7 +118,31 @@ def csl_item(source: Source) -> dict[str, Any]:
     who = publisher(source)
     if who:
         item["publisher"] = who
-    return item
+    return item | _csl_archive(source)
+
+
+def _csl_archive(source: Source) -> dict[str, Any]:
+    """The archived copy in CSL terms, and Wikipedia's three fields under CSL's `custom`.
+
+    CSL has `archive` (the archive's name) and `archive_location` (where in
+    it), which Zotero shows as Archive and Loc. in Archive; the copy's date
+    and the original's status have no CSL variable, so `custom` carries them.
+    """
+    copy = archived_copy(source)
+    if not copy:
+        return {}
+    host = urlsplit(copy).hostname or ""
+    name = "Internet Archive" if host.endswith("archive.org") else host
+    custom = {
+        "archive-url": copy,
+        "archive-date": archive(source, "date"),
+        "url-status": (archive(source, "status") or "").lower(),
+    }
+    return {
+        "archive": name,
+        "archive_location": copy,
+        "custom": {k: v for k, v in custom.items() if v},
+    }
 
 
 def csl_name(name: Name) -> dict[str, str]:
@@ -140,9 +176,19 @@ def jsonld(view: ReportView, page_url: str | None = None) -> str:
         "@type": "Article",
         "headline": report.title,
         "datePublished": report.published,
-        "dateModified": report.last_checked,
+        "dateModified": report.modified,
         "citation": [_creative_work(r.source) for r in view.references],
     }
+    if report.corrections:
+        data["correction"] = [
+            {
+                "@type": "CorrectionComment",
+                "text": correction.text,
+                "datePublished": correction.date,
+            }
+            | ({"url": f"{page_url}#{correction_anchor(report, i)}"} if page_url else {})
+            for i, correction in enumerate(report.corrections)
+        ]
     if report.description:
         data["description"] = report.description
     if page_url:

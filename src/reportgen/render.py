@@ -21,8 +21,15 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
-from reportgen.model import Diagnostic, Project, Report, Source
-from reportgen.numbering import ReportView, number_sources, report_view
+from reportgen.feeds import CORRECTIONS_FEED, corrections_feed
+from reportgen.model import Correction, Diagnostic, Project, Report, Source
+from reportgen.numbering import (
+    ReportView,
+    claim_names,
+    correction_anchor,
+    number_sources,
+    report_view,
+)
 from reportgen.opendata import data_files, jsonld
 from reportgen.sourcefmt import (
     archive,
@@ -35,6 +42,7 @@ from reportgen.sourcefmt import (
     preview,
     publisher,
 )
+from reportgen.urls import SiteInfo, absolute, page_address
 
 # Characters Python-Markdown treats as syntax and accepts backslash escapes for;
 # `<`, `>` and `&` are turned into entities instead.
@@ -131,6 +139,7 @@ def site_nav(project: Project, *, list_reports_up_to: int = 50) -> list[Any]:
         {"Reports": years},
         {"Open questions": "open-questions.md"},
         {"Sources": "sources.md"},
+        {"Corrections": "corrections.md"},
     ]
 
 
@@ -145,15 +154,9 @@ def page_url(target: str, source: str, directory_urls: bool = True) -> str:
     address: `reports/x.md` seen from `open-questions.md` is `../reports/x/`
     with directory URLs and `reports/x.html` without.
     """
-
-    def address(path: str) -> str:
-        stem = path.removesuffix(".md")
-        if not directory_urls:
-            return f"{stem}.html"
-        return "" if stem == "index" else f"{stem.removesuffix('/index')}/"
-
-    here = address(source).rsplit("/", 1)[0] if "/" in address(source) else ""
-    there = address(target)
+    here_address = page_address(source, directory_urls)
+    here = here_address.rsplit("/", 1)[0] if "/" in here_address else ""
+    there = page_address(target, directory_urls)
     depth = len([part for part in here.split("/") if part])
     return "../" * depth + there
 
@@ -184,6 +187,7 @@ def environment() -> jinja2.Environment:
         archived_copy=archived_copy,
         is_dead=is_dead,
         page_url=page_url,
+        correction_anchor=correction_anchor,
     )
     return env
 
@@ -191,6 +195,27 @@ def environment() -> jinja2.Environment:
 RenderCache = dict[str, tuple[int, dict[str, str]]]
 """Report path -> (fingerprint of its inputs, its rendered files); lets a preview
 server re-render only the reports whose content or cited sources changed."""
+
+
+@dataclass(frozen=True)
+class CorrectionEntry:
+    """One correction on the site-wide corrections page."""
+
+    report: Report
+    correction: Correction
+    anchor: str
+    names: dict[str, str]
+
+
+def correction_entries(reports: list[Report]) -> list[CorrectionEntry]:
+    """Every correction of the site, newest first; same-day ones by report title."""
+    entries = [
+        CorrectionEntry(report, correction, correction_anchor(report, index), claim_names(report))
+        for report in reports
+        for index, correction in enumerate(report.corrections)
+    ]
+    by_title = sorted(entries, key=lambda e: (e.report.title.casefold(), e.report.slug))
+    return sorted(by_title, key=lambda e: e.correction.date, reverse=True)
 
 
 @dataclass
@@ -215,6 +240,7 @@ def render(
     jsonld_in_page: bool = False,
     workers: int = 1,
     nav_limit: int = 50,
+    site: SiteInfo | None = None,
 ) -> Rendered:
     """Pages and head metadata from one set of per-report views.
 
@@ -223,9 +249,13 @@ def render(
     also puts each report's JSON-LD at the end of its page, for engines
     that run no plugin to put it in the head. `workers` is the caller's
     choice of processes (the renderer holds no process policy); a preview's
-    `cache` always renders serially.
+    `cache` always renders serially. `site` names the site and its address
+    for feeds and JSON-LD; `directory_urls` wins over its URL style.
     """
-    rendered = _render(project, cache, directory_urls, max(1, workers))
+    site = SiteInfo(
+        site.name if site else SiteInfo.name, site.url if site else None, directory_urls
+    )
+    rendered = _render(project, cache, site, max(1, workers))
     rendered.nav[:] = site_nav(project, list_reports_up_to=nav_limit)
     rendered.epoch = build_epoch(project)
     if jsonld_in_page:
@@ -235,31 +265,39 @@ def render(
     return rendered
 
 
-def _render(
-    project: Project, cache: RenderCache | None, directory_urls: bool, workers: int
-) -> Rendered:
+def _render(project: Project, cache: RenderCache | None, site: SiteInfo, workers: int) -> Rendered:
     reports = sorted_reports(project)
     views = {r.slug: report_view(r, project.bibliography.sources) for r in reports}
-    head = {report_path(r): jsonld(views[r.slug]) for r in reports}
+    head = {
+        report_path(r): jsonld(views[r.slug], _absolute_page(site, report_path(r))) for r in reports
+    }
     ordered = [views[r.slug] for r in reports]
     if cache is None and workers > 1:
-        pages = _render_parallel(project, ordered, directory_urls, workers)
+        pages = _render_parallel(project, ordered, site, workers)
         if pages is not None:
             return Rendered(pages, head)
-    return Rendered(_render_serially(project, ordered, cache, directory_urls), head)
+    return Rendered(_render_serially(project, ordered, cache, site), head)
+
+
+def _absolute_page(site: SiteInfo, path: str) -> str | None:
+    return absolute(site.url, page_address(path, site.directory_urls)) if site.url else None
 
 
 def render_site(
-    project: Project, cache: RenderCache | None = None, *, directory_urls: bool = True
+    project: Project,
+    cache: RenderCache | None = None,
+    *,
+    directory_urls: bool = True,
+    site: SiteInfo | None = None,
 ) -> dict[str, str]:
     """Every generated file (pages and downloads), keyed by its path under the docs directory."""
-    return render(project, cache, directory_urls=directory_urls).pages
+    return render(project, cache, directory_urls=directory_urls, site=site).pages
 
 
 def _render_serially(
-    project: Project, views: list[ReportView], cache: RenderCache | None, directory_urls: bool
+    project: Project, views: list[ReportView], cache: RenderCache | None, site: SiteInfo
 ) -> dict[str, str]:
-    pages = shared_pages(project, views, directory_urls)
+    pages = shared_pages(project, views, site)
     pages.update(sources_page(project))
     sources = project.bibliography.sources
     for view in views:
@@ -277,9 +315,11 @@ def _render_serially(
 
 
 def shared_pages(
-    project: Project, ordered: list[ReportView], directory_urls: bool = True
+    project: Project, ordered: list[ReportView], site: SiteInfo | None = None
 ) -> dict[str, str]:
-    """The home page, the open-questions hub and the year pages."""
+    """The home page, the open-questions and corrections hubs, the year pages and feeds."""
+    site = site or SiteInfo()
+    directory_urls = site.directory_urls
     env = environment()
     reports = [view.report for view in ordered]
     views = {view.report.slug: view for view in ordered}
@@ -295,6 +335,15 @@ def shared_pages(
         ),
         "open-questions.md": env.get_template("open-questions.md.j2").render(
             reports=reports, open_questions=open_questions, directory_urls=directory_urls
+        ),
+        "corrections.md": env.get_template("corrections.md.j2").render(
+            entries=correction_entries(reports),
+            corrected_reports=sum(1 for r in reports if r.corrections),
+            directory_urls=directory_urls,
+            feed_url=CORRECTIONS_FEED,
+        ),
+        CORRECTIONS_FEED: corrections_feed(
+            reports, site_name=site.name, site_url=site.url, directory_urls=directory_urls
         ),
     }
     year_template = env.get_template("year.md.j2")
@@ -315,7 +364,7 @@ def report_files(view: ReportView) -> dict[str, str]:
 
 
 def _render_parallel(
-    project: Project, views: list[ReportView], directory_urls: bool, workers: int
+    project: Project, views: list[ReportView], site: SiteInfo, workers: int
 ) -> dict[str, str] | None:
     """Render on `workers` processes: forked children take shares of the reports.
 
@@ -348,7 +397,7 @@ def _render_parallel(
             child = context.Process(target=work, daemon=True)
             child.start()
             children.append((child, reader))
-        pages = shared_pages(project, views, directory_urls)
+        pages = shared_pages(project, views, site)
         if workers == 1:
             pages.update(sources_page(project))
         for view in shares[0]:

@@ -7,7 +7,7 @@ to do, never an empty project that "passes".
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ from reportgen import options
 from reportgen.diagnostics import error
 from reportgen.model import Diagnostic, Position
 from reportgen.settings import Settings
+from reportgen.urls import SiteInfo
 
 
 class UsageError(Exception):
@@ -42,6 +43,8 @@ class SiteConfig:
     strict: bool
     engine: str
     """The engine named by the `engine` option (`mkdocs` unless set)."""
+    site: SiteInfo = field(default_factory=SiteInfo)
+    """Its name, address and URL style, for feeds and links."""
 
 
 def read_mkdocs_yml(config_file: Path) -> tuple[dict[str, Any], str]:
@@ -132,4 +135,5 @@ def open_site(config_file: Path) -> SiteConfig:
         docs_dir=root / str(data.get("docs_dir") or "docs"),
         strict=bool(data.get("strict", False)),
         engine=str(values["engine"]),
+        site=SiteInfo.from_mkdocs_yml(data),
     )

@@ -150,11 +150,20 @@ def _fragment_text(text: str) -> str:
     return quote(text, safe="").replace("-", "%2D")
 
 
-def passage_link(source: Source, passage: str, locator: str | None) -> str | None:
+def passage_link(
+    source: Source,
+    passage: str,
+    locator: str | None,
+    *,
+    before: str | None = None,
+    after: str | None = None,
+) -> str | None:
     """The source's address opened at the passage: a W3C text fragment, or a PDF page.
 
     Long passages use `text=start,end` (first and last four words) so the link
-    stays short and survives small differences in the middle.
+    stays short and survives small differences in the middle. The words
+    around a short or repeated passage become the fragment's `prefix-` and
+    `-suffix`, which pick the right occurrence.
     """
     base = link(source)
     if base is None:
@@ -168,4 +177,8 @@ def passage_link(source: Source, passage: str, locator: str | None) -> str | Non
         directive = f"{_fragment_text(' '.join(words[:4]))},{_fragment_text(' '.join(words[-4:]))}"
     else:
         directive = _fragment_text(passage)
+    if before:
+        directive = f"{_fragment_text(before)}-,{directive}"
+    if after:
+        directive = f"{directive},-{_fragment_text(after)}"
     return f"{address}#{fragment}:~:text={directive}"

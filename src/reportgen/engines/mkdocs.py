@@ -30,6 +30,7 @@ from reportgen.model import Diagnostic
 from reportgen.pipeline import Analysis, analyse, settings_from_options
 from reportgen.render import RenderCache, preview_overlay, render
 from reportgen.settings import DEFAULT_MAX_BIB_BYTES, DEFAULT_MAX_CONTENT_BYTES, Settings
+from reportgen.urls import SiteInfo
 
 log = logging.getLogger("mkdocs.plugins.reportgen")
 THEME = Path(__file__).resolve().parent.parent / "theme"
@@ -183,6 +184,7 @@ class ReportgenPlugin(BasePlugin[ReportgenConfig]):
             directory_urls=config.use_directory_urls,
             workers=1 if _PREVIEW.serving else workers_for(len(analysis.project.reports)),
             nav_limit=self.config.nav_reports_limit,
+            site=SiteInfo(config.site_name, config.site_url or None),
         )
         self.pages, self.head = rendered.pages, rendered.head
         if config.nav is None:  # an explicit nav in mkdocs.yml wins

@@ -24,6 +24,7 @@ from reportgen.engines import EngineFailedError, workers_for
 from reportgen.pipeline import Analysis
 from reportgen.render import Rendered, render, write_pages
 from reportgen.siteconfig import plugin_options, read_mkdocs_yml
+from reportgen.urls import SiteInfo
 
 THEME = Path(__file__).resolve().parent.parent / "theme"
 ASSETS = ("assets/stylesheets/reportgen.css", "assets/javascripts/reportgen.js")
@@ -56,6 +57,7 @@ def build(
             jsonld_in_page=True,
             workers=workers_for(len(analysis.project.reports)),
             nav_limit=int((plugin_options(data) or {}).get("nav_reports_limit", 50)),
+            site=SiteInfo.from_mkdocs_yml(data),
         )
         write_pages(rendered.pages, docs)
         for asset in ASSETS:
