@@ -6,6 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
+from benchmarks import links
 from benchmarks.harness import machine, run
 from benchmarks.report import write_markdown, write_plot
 
@@ -25,15 +26,26 @@ def main(argv: list[str] | None = None) -> int:
         default=100,
         help="measure serve edit-to-reload at this N (0 to skip)",
     )
+    parser.add_argument(
+        "--report-only",
+        action="store_true",
+        help="rewrite RESULTS.md from results.json and links.json without measuring",
+    )
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s]
-    results = run(
-        sizes, args.runs, args.workdir, peer=not args.no_peer, reload_at=args.reload_at or None
-    )
     args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "results.json").write_text(json.dumps(results, indent=2) + "\n")
-    write_plot(results, args.out / "timings.png")
-    write_markdown(results, machine(), args.out / "RESULTS.md", "timings.png")
+    if args.report_only:
+        results = json.loads((args.out / "results.json").read_text())
+        link_rows = json.loads((args.out / "links.json").read_text())
+    else:
+        results = run(
+            sizes, args.runs, args.workdir, peer=not args.no_peer, reload_at=args.reload_at or None
+        )
+        link_rows = links.run()
+        (args.out / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+        (args.out / "links.json").write_text(json.dumps(link_rows, indent=2) + "\n")
+        write_plot(results, args.out / "timings.png")
+    write_markdown(results, machine(), args.out / "RESULTS.md", "timings.png", link_rows)
     print((args.out / "RESULTS.md").read_text())
     return 0
 

@@ -55,7 +55,36 @@ def targets(results: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
     return out
 
 
-def write_markdown(results: dict[str, Any], machine: str, path: Path, plot: str) -> None:
+def links_section(rows: list[dict[str, Any]]) -> list[str]:
+    """The `reportgen links` lines: time and the peak requests in flight per host."""
+    lines = [
+        "",
+        "## Link check (`reportgen links`)",
+        "",
+        "Addresses served on loopback addresses of this machine (one server per host, 20 ms",
+        "per answer); the peak of requests in flight per host is counted by the servers.",
+        "Regenerate alone with `python -m benchmarks.links && python -m benchmarks --report-only`.",
+        "",
+        "| addresses | hosts | per-host limit | interval (s) | time (s) | peak in flight per host"
+        " (server / checker) | ok |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for row in rows:
+        lines.append(
+            f"| {row['urls']} | {row['hosts']} | {row['per_host']} | {row['interval']} |"
+            f" {_fmt(row['seconds'])} | {row['peak_per_host_server']} /"
+            f" {row['peak_per_host_checker']} | {row['ok']} |"
+        )
+    return lines
+
+
+def write_markdown(
+    results: dict[str, Any],
+    machine: str,
+    path: Path,
+    plot: str,
+    links: list[dict[str, Any]] | None = None,
+) -> None:
     lines = [
         "# Benchmark results",
         "",
@@ -89,7 +118,10 @@ def write_markdown(results: dict[str, Any], machine: str, path: Path, plot: str)
     lines += ["", "## Targets", "", "| target | measured | met |", "| --- | ---: | :---: |"]
     for name, value, met in targets(results):
         lines.append(f"| {name} | {value} | {'yes' if met else 'no'} |")
-    lines += ["", f"![time against N]({plot})", ""]
+    lines += ["", f"![time against N]({plot})"]
+    if links:
+        lines += links_section(links)
+    lines.append("")
     path.write_text("\n".join(lines), encoding="utf-8")
 
 

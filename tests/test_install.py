@@ -132,6 +132,7 @@ def test_init_refuses_a_non_empty_folder_and_force_keeps_files(tmp_path: Path) -
         ["serve"],
         ["render", "--out", "out"],
         ["stats"],
+        ["links"],
         ["new", "a-report"],
         ["import", "brief.txt", "--sources", "s.bib"],
     ],
@@ -148,7 +149,7 @@ def test_commands_outside_a_project_stop_with_exit_2(tmp_path: Path, command: li
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.parametrize("command", ["check", "build", "stats", "render"])
+@pytest.mark.parametrize("command", ["check", "build", "stats", "render", "links"])
 def test_a_missing_config_file_is_a_usage_error(project: Path, command: str) -> None:
     extra = ["--out", "out"] if command == "render" else []
     result = run_reportgen(command, "-f", "missing.yml", *extra, cwd=project)

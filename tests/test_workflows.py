@@ -26,7 +26,7 @@ def make_targets() -> set[str]:
 
 
 def assert_command_exists(command: str) -> None:
-    words = shlex.split(command.split(">>")[0])
+    words = shlex.split(command.split(">>")[0].split("||")[0])
     if words[0] == "make":
         assert set(words[1:]) <= make_targets(), command
     elif words[0].endswith("reportgen"):
@@ -34,6 +34,8 @@ def assert_command_exists(command: str) -> None:
             _parser().parse_args(words[1:])
         except SystemExit as exc:  # argparse exits on unknown commands and flags
             pytest.fail(f"`{command}` is not a valid reportgen command ({exc})")
+    elif words[0] == "git":
+        assert words[1] in ("config", "add", "diff", "commit", "push"), command
     elif words[0].endswith(("ruff", "mypy")):
         tool = Path(words[0]).name
         assert f"\n{tool}==" in "\n" + (REPO / "requirements.lock").read_text(), tool
@@ -71,6 +73,17 @@ def test_pull_request_workflow_annotates_summarises_tests_and_builds() -> None:
     assert "GITHUB_STEP_SUMMARY" in runs
     assert "make test" in runs
     assert "build --strict" in runs
+
+
+def test_links_workflow_runs_weekly_keeps_its_cache_and_fails_on_dead_links() -> None:
+    data = load(REPO / ".github/workflows/links.yml")
+    triggers = data.get("on") or data.get(True)
+    assert triggers["schedule"][0]["cron"].split()[-1] == "1"  # weekly, on Mondays
+    assert "workflow_dispatch" in triggers
+    runs = [str(step.get("run", "")) for job in data["jobs"].values() for step in job["steps"]]
+    assert any("links --format markdown" in r and "GITHUB_STEP_SUMMARY" in r for r in runs)
+    assert any("git add links-cache.json" in r for r in runs)
+    assert runs[-1] == ".venv/bin/reportgen links --format github"
 
 
 def test_publish_workflow_uses_the_official_pages_actions() -> None:

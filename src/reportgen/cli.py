@@ -212,6 +212,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     stats.set_defaults(handler=_stats)
 
+    links = sub.add_parser("links", help="check every source address; find and add archived copies")
+    from reportgen.tools import links_run
+
+    links_run.add_arguments(links)
+    links.set_defaults(handler=links_run.run)
+
     out = sub.add_parser("render", help="write the rendered Markdown pages (for other engines)")
     common(out)
     out.add_argument("-o", "--out", type=Path, required=True)

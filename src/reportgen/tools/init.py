@@ -36,6 +36,7 @@ FILES = {
     ".pre-commit-config.yaml": "pre-commit-config.yaml.j2",
     ".github/workflows/pull-request.yml": "github/workflows/pull-request.yml",
     ".github/workflows/publish.yml": "github/workflows/publish.yml",
+    ".github/workflows/links.yml": "github/workflows/links.yml",
     ".vscode/settings.json": "vscode/settings.json",
     "docs/.gitkeep": None,
 }
