@@ -18,7 +18,9 @@ SEED_SLUG = "ice-local-police-data-sharing"
 SEED_CONTENT = f"content/{SEED_SLUG}.yaml"
 
 
-def _run(module: str, args: tuple[str, ...], cwd: Path) -> subprocess.CompletedProcess[str]:
+def _run(
+    module: str, args: tuple[str, ...], cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", module, *args],
         cwd=cwd,
@@ -26,12 +28,18 @@ def _run(module: str, args: tuple[str, ...], cwd: Path) -> subprocess.CompletedP
         text=True,
         timeout=300,
         check=False,
+        env=env,
     )
 
 
-def run_reportgen(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """The real console entry point in a child process, as an editor or CI runs it."""
-    return _run("reportgen", args, cwd)
+def run_reportgen(
+    *args: str, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """The real console entry point in a child process, as an editor or CI runs it.
+
+    `env` replaces the environment (default: this process's own).
+    """
+    return _run("reportgen", args, cwd, env)
 
 
 def run_mkdocs(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:

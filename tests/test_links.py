@@ -14,7 +14,6 @@ import os
 import shutil
 import socket
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -364,15 +363,7 @@ def test_save_page_now_is_asked_with_credentials_from_the_environment(
     assert refused.returncode == 2
     assert "--save needs WAYBACK_ACCESS_KEY and WAYBACK_SECRET_KEY" in refused.stderr
     env = {**os.environ, "WAYBACK_ACCESS_KEY": "ak", "WAYBACK_SECRET_KEY": "sk"}
-    done = subprocess.run(
-        [sys.executable, "-m", "reportgen", *args, "--save-api", base],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
-    )
+    done = run_reportgen(*args, "--save-api", base, cwd=root, env=env)
     assert done.returncode == 0, done.stderr
     assert sorted(server.saved) == sorted(
         f"{base}{p}" for p in ("live", "gone", "removed", "broken")

@@ -153,15 +153,7 @@ def test_dates_outside_the_unix_epoch_build(project: Path, published: str, check
     text = text.replace("last_checked: 2026-11-24", f"last_checked: {checked}")
     path.write_text(text, encoding="utf-8")
     env_free = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
-    result = subprocess.run(
-        [sys.executable, "-m", "reportgen", "build"],
-        cwd=project,
-        env=env_free,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    result = run_reportgen("build", cwd=project, env=env_free)
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     page = project / "site" / "reports" / "ice-local-police-data-sharing" / "index.html"
