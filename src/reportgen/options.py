@@ -55,6 +55,13 @@ OPTIONS = (
         "`mkdocs` (the plugin) or `zensical` (rendered pages, no plugin); `--engine` overrides it",
     ),
     Option(
+        "search",
+        str,
+        "pagefind",
+        "`pagefind`: a search page whose index the browser fetches per query (the theme's"
+        " search is left out); `theme`: the theme's own search, which loads its whole index",
+    ),
+    Option(
         "nav_reports_limit",
         int,
         50,
@@ -63,6 +70,7 @@ OPTIONS = (
 )
 BY_NAME = {option.name: option for option in OPTIONS}
 ENGINES = ("mkdocs", "zensical")
+CHOICES = {"engine": ENGINES, "search": ("pagefind", "theme")}
 
 
 def option_line(config_text: str, name: str) -> int:
@@ -99,11 +107,12 @@ def validate(
                     f"for example `{name}: {option.default}`",
                 )
             )
-        elif option.name == "engine" and value not in ENGINES:
+        elif option.name in CHOICES and value not in CHOICES[option.name]:
+            allowed = ", ".join(CHOICES[option.name])
             problems.append(
                 error(
                     "config",
-                    f"reportgen option 'engine' must be one of {', '.join(ENGINES)}, not {value!r}",
+                    f"reportgen option '{name}' must be one of {allowed}, not {value!r}",
                     position,
                 )
             )

@@ -122,7 +122,7 @@ def build_epoch(project: Project) -> int:
     return min(max(int(newest.timestamp()), 0), 2**32 - 1)
 
 
-def site_nav(project: Project, *, list_reports_up_to: int = 50) -> list[Any]:
+def site_nav(project: Project, *, list_reports_up_to: int = 50, search: bool = True) -> list[Any]:
     """A navigation that stays small: reports are grouped by year behind index pages.
 
     Engines render the whole navigation into every page, so listing N reports
@@ -140,6 +140,7 @@ def site_nav(project: Project, *, list_reports_up_to: int = 50) -> list[Any]:
         {"Open questions": "open-questions.md"},
         {"Sources": "sources.md"},
         {"Corrections": "corrections.md"},
+        *([{"Search": "search.md"}] if search else []),
     ]
 
 
@@ -230,6 +231,8 @@ class Rendered:
     """The site navigation, in the `nav:` shape engines read from mkdocs.yml."""
     epoch: int = 0
     """The build date engines write (sitemaps): from the content, never the clock."""
+    records: dict[str, str] = field(default_factory=dict)
+    """Search records (one HTML file per report) for the engines' Pagefind step."""
 
 
 def render(
@@ -241,6 +244,7 @@ def render(
     workers: int = 1,
     nav_limit: int = 50,
     site: SiteInfo | None = None,
+    search: bool = True,
 ) -> Rendered:
     """Pages and head metadata from one set of per-report views.
 
@@ -250,14 +254,19 @@ def render(
     that run no plugin to put it in the head. `workers` is the caller's
     choice of processes (the renderer holds no process policy); a preview's
     `cache` always renders serially. `site` names the site and its address
-    for feeds and JSON-LD; `directory_urls` wins over its URL style.
+    for feeds and JSON-LD; `directory_urls` wins over its URL style. `search`
+    adds the search page and the records its index is built from.
     """
     site = SiteInfo(
         site.name if site else SiteInfo.name, site.url if site else None, directory_urls
     )
     rendered = _render(project, cache, site, max(1, workers))
-    rendered.nav[:] = site_nav(project, list_reports_up_to=nav_limit)
+    rendered.nav[:] = site_nav(project, list_reports_up_to=nav_limit, search=search)
     rendered.epoch = build_epoch(project)
+    if search:
+        rendered.records = search_records(project, site.directory_urls)
+    else:
+        del rendered.pages["search.md"]
     if jsonld_in_page:
         template = environment().get_template("jsonld.html.j2")
         for path, data in rendered.head.items():
@@ -342,6 +351,7 @@ def shared_pages(
             directory_urls=directory_urls,
             feed_url=CORRECTIONS_FEED,
         ),
+        "search.md": env.get_template("search.md.j2").render(years=list(years)),
         CORRECTIONS_FEED: corrections_feed(
             reports, site_name=site.name, site_url=site.url, directory_urls=directory_urls
         ),
@@ -414,6 +424,20 @@ def _render_parallel(
         for child, _ in children:
             if child.is_alive():
                 child.kill()
+
+
+def search_records(project: Project, directory_urls: bool = True) -> dict[str, str]:
+    """One HTML record per report for the search index, keyed by a file name."""
+    template = environment().get_template("search-record.html.j2")
+    sources = project.bibliography.sources
+    return {
+        f"{report.slug}.html": template.render(
+            report=report,
+            view=report_view(report, sources),
+            url="/" + page_address(report_path(report), directory_urls),
+        )
+        for report in project.reports
+    }
 
 
 def preview_overlay(diagnostics: list[Diagnostic]) -> str:

@@ -26,6 +26,7 @@ from mkdocs.structure.pages import Page
 from reportgen import site_output
 from reportgen.diagnostics import format_text
 from reportgen.engines import EngineFailedError, workers_for
+from reportgen.engines.search import index_site
 from reportgen.model import Diagnostic
 from reportgen.pipeline import Analysis, analyse, settings_from_options
 from reportgen.render import RenderCache, preview_overlay, render
@@ -37,6 +38,8 @@ THEME = Path(__file__).resolve().parent.parent / "theme"
 """The plugin's own theme additions, shipped in the package so a site copies nothing."""
 STYLESHEET = "assets/stylesheets/reportgen.css"
 SCRIPT = "assets/javascripts/reportgen.js"
+SEARCH_SCRIPT = "assets/javascripts/reportgen-search.js"
+"""Loaded only by the search page, so not linked from every page."""
 PROGRESS_THRESHOLD = 10
 """A progress bar appears (on a terminal) for sites with more reports than this."""
 
@@ -121,6 +124,18 @@ def escaped_striptags(value: Any) -> Markup:
     return escape(Markup(str(value)).striptags())
 
 
+def _drop_theme_search(config: MkDocsConfig) -> None:
+    """The theme's search downloads its whole index into every reader's browser.
+
+    reportgen's search page (Pagefind) replaces it, so the `search` plugin is
+    taken out of this build; the site's mkdocs.yml is not touched.
+    """
+    for name in ("search", "material/search"):
+        if name in config.plugins:
+            del config.plugins[name]
+            log.info("reportgen: the search page (Pagefind) replaces the theme's search")
+
+
 def _add_assets(config: MkDocsConfig) -> None:
     """Link the stylesheet and preview script from every page, once."""
     from mkdocs.config.config_options import ExtraScriptValue
@@ -143,6 +158,7 @@ class ReportgenConfig(base.Config):
     """Up to this many reports, each is listed in the navigation; beyond, only year pages."""
     max_quote_words = c.Type(int, default=75)
     engine = c.Choice(("mkdocs", "zensical"), default="mkdocs")
+    search = c.Choice(("pagefind", "theme"), default="pagefind")
     """Which engine `reportgen build` uses; under `mkdocs build` this plugin runs anyway."""
 
 
@@ -154,6 +170,7 @@ class ReportgenPlugin(BasePlugin[ReportgenConfig]):
         self.settings: Settings | None = None
         self.pages: dict[str, str] = {}
         self.head: dict[str, str] = {}
+        self.records: dict[str, str] = {}
         self.listed: set[str] = set()
         self.bar: Any = None
 
@@ -185,8 +202,11 @@ class ReportgenPlugin(BasePlugin[ReportgenConfig]):
             workers=1 if _PREVIEW.serving else workers_for(len(analysis.project.reports)),
             nav_limit=self.config.nav_reports_limit,
             site=SiteInfo(config.site_name, config.site_url or None),
+            search=self.config.search == "pagefind",
         )
-        self.pages, self.head = rendered.pages, rendered.head
+        self.pages, self.head, self.records = rendered.pages, rendered.head, rendered.records
+        if self.records:
+            _drop_theme_search(config)
         if config.nav is None:  # an explicit nav in mkdocs.yml wins
             config.nav = rendered.nav
         self.listed = set(_nav_paths(config.nav))
@@ -229,7 +249,7 @@ class ReportgenPlugin(BasePlugin[ReportgenConfig]):
             _PREVIEW.directory = None
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
-        for asset in (STYLESHEET, SCRIPT):
+        for asset in (STYLESHEET, SCRIPT, SEARCH_SCRIPT):
             if files.get_file_from_path(asset) is None:  # a site's own copy wins
                 files.append(File(asset, str(THEME), config.site_dir, config.use_directory_urls))
         for path, markdown in self.pages.items():
@@ -290,7 +310,12 @@ class ReportgenPlugin(BasePlugin[ReportgenConfig]):
         return output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Mark the folder as a reportgen build, which `reportgen build` may replace."""
+        """Index the site for search; mark it as a reportgen build, which may be replaced."""
+        if self.records:
+            try:
+                index_site(self.records, Path(config.site_dir))
+            except EngineFailedError as exc:
+                raise PluginError(f"reportgen: {exc}") from exc
         site_output.mark(Path(config.site_dir))
         if self.bar is not None:
             self.bar.close()

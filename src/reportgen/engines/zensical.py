@@ -21,13 +21,18 @@ from typing import Any
 import yaml
 
 from reportgen.engines import EngineFailedError, workers_for
+from reportgen.engines.search import index_site
 from reportgen.pipeline import Analysis
 from reportgen.render import Rendered, render, write_pages
 from reportgen.siteconfig import plugin_options, read_mkdocs_yml
 from reportgen.urls import SiteInfo
 
 THEME = Path(__file__).resolve().parent.parent / "theme"
-ASSETS = ("assets/stylesheets/reportgen.css", "assets/javascripts/reportgen.js")
+ASSETS = (
+    "assets/stylesheets/reportgen.css",
+    "assets/javascripts/reportgen.js",
+    "assets/javascripts/reportgen-search.js",  # loaded by the search page only
+)
 
 
 def build(
@@ -58,6 +63,7 @@ def build(
             workers=workers_for(len(analysis.project.reports)),
             nav_limit=int((plugin_options(data) or {}).get("nav_reports_limit", 50)),
             site=SiteInfo.from_mkdocs_yml(data),
+            search=(plugin_options(data) or {}).get("search", "pagefind") == "pagefind",
         )
         write_pages(rendered.pages, docs)
         for asset in ASSETS:
@@ -87,6 +93,10 @@ def build(
                 f"zensical build exited with {result.returncode}: "
                 + (result.stderr or result.stdout).strip()[-2000:]
             )
+        if rendered.records:
+            # Zensical writes its whole-site index even with its search off; nothing loads it.
+            (work / "site" / "search.json").unlink(missing_ok=True)
+            index_site(rendered.records, work / "site")
         staging.rmdir()
         os.replace(work / "site", staging)
     finally:
@@ -94,7 +104,11 @@ def build(
 
 
 def _config(data: dict[str, Any], rendered: Rendered, docs: Path, site: Path) -> dict[str, Any]:
-    """The site's settings with the plugin's work done: nav, assets, paths; no plugin."""
+    """The site's settings with the plugin's work done: nav, assets, paths; no plugin.
+
+    With reportgen's search page, Zensical's own search (on by default, and
+    loading its whole index on every page) is switched off.
+    """
     config = dict(data)
     plugins = data.get("plugins") or []
     if isinstance(plugins, list):
@@ -105,6 +119,15 @@ def _config(data: dict[str, Any], rendered: Rendered, docs: Path, site: Path) ->
         ]
     elif isinstance(plugins, dict):
         config["plugins"] = {k: v for k, v in plugins.items() if k != "reportgen"}
+    if rendered.records:
+        kept = config["plugins"]
+        if isinstance(kept, list):
+            kept = [
+                p for p in kept if p != "search" and not (isinstance(p, dict) and "search" in p)
+            ]
+            config["plugins"] = [*kept, {"search": {"enabled": False}}]
+        else:
+            config["plugins"] = {**kept, "search": {"enabled": False}}
     config["docs_dir"] = docs.name  # relative: Zensical resolves against the config file
     config["site_dir"] = site.name
     if "nav" not in config:
