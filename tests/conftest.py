@@ -173,7 +173,9 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
 
 def init_site_with(installed: Installed, root: Path, content: Path, bib: Path) -> Path:
     """An `init`ed site whose example is replaced by the given content and bibliography."""
-    result = installed.run("reportgen", "init", str(root), cwd=root.parent)
+    result = installed.run(
+        "reportgen", "init", str(root), "--url", "https://briefs.example.org/", cwd=root.parent
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     shutil.rmtree(root / "content")
     shutil.copytree(content, root / "content")

@@ -45,6 +45,7 @@ DOCUMENTED_CODES = {
     "quote-needs-context",
     "correction-unknown-claim",
     "date-order",
+    "missing-site-url",
 }
 
 

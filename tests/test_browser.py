@@ -35,7 +35,15 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--disable-quic",
 ]
-PAGES = ["", f"reports/{SEED_SLUG}/", "sources/", "open-questions/"]
+PAGES = [
+    "",
+    f"reports/{SEED_SLUG}/",
+    "sources/",
+    "open-questions/",
+    "corrections/",
+    "search/?q=Secure+Communities",
+]
+PAGE_IDS = ["home", "report", "sources", "open-questions", "corrections", "search"]
 
 
 def chromium_path() -> str:
@@ -208,8 +216,8 @@ def test_citations_work_without_javascript(browser: Browser, site_url: str) -> N
 
 def test_json_ld_in_the_head_names_every_cited_source(page: Page, site_url: str) -> None:
     page.goto(report_url(site_url))
-    # In <head> under MkDocs (the plugin); in the page body under Zensical (no plugins).
-    data = json.loads(page.locator("script[type='application/ld+json']").inner_text())
+    # In <head> under both engines: the plugin's under MkDocs, the theme override's under Zensical.
+    data = json.loads(page.locator("head script[type='application/ld+json']").inner_text())
     titles = page.locator("ol.references cite.ref-title").all_inner_texts()
     assert len(titles) == 10
     assert [work["name"] for work in data["citation"]] == titles
@@ -230,7 +238,7 @@ def _shadow(node: dict[str, list[object]]) -> bool:
     return bool(target) and isinstance(target[0], list) and len(target[0]) > 1
 
 
-@pytest.mark.parametrize("path", PAGES, ids=["home", "report", "sources", "open-questions"])
+@pytest.mark.parametrize("path", PAGES, ids=PAGE_IDS)
 def test_axe_finds_no_serious_or_critical_violation(
     page: Page, site_url: str, path: str, request: pytest.FixtureRequest
 ) -> None:

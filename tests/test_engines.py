@@ -68,10 +68,12 @@ def test_the_engine_option_in_mkdocs_yml_switches_engines(project: Path) -> None
     )
     result = run_reportgen("build", cwd=project)
     assert result.returncode == 0, result.stderr
-    assert (project / "site" / "search.json").is_file()  # Zensical's own search index
+    zensical_theme = project / "site" / "assets" / "stylesheets" / "modern"
+    assert zensical_theme.is_dir()  # Zensical's own theme files
     back = run_reportgen("build", "--engine", "mkdocs", cwd=project)
     assert back.returncode == 0, back.stderr
-    assert (project / "site" / "search" / "search_index.json").is_file()
+    assert not zensical_theme.exists()
+    assert (project / "site" / "pagefind" / "pagefind.js").is_file()
 
 
 def test_a_missing_engine_names_the_package_to_install(project: Path) -> None:

@@ -40,9 +40,10 @@ def test_rendered_page_matches_golden(folder: str, page: str) -> None:
     golden = TESTS / folder / page
     if os.environ.get("REPORTGEN_UPDATE_GOLDEN"):
         golden.parent.mkdir(parents=True, exist_ok=True)
-        golden.write_text(PAGES[folder][page], encoding="utf-8")
+        golden.write_bytes(PAGES[folder][page].encode("utf-8"))
     assert golden.is_file(), f"no golden file for {page}; run with REPORTGEN_UPDATE_GOLDEN=1"
-    assert PAGES[folder][page] == golden.read_text(encoding="utf-8")
+    # Bytes, not text: RIS ends its lines with CRLF, which text mode would hide.
+    assert PAGES[folder][page].encode("utf-8") == golden.read_bytes()
 
 
 @pytest.mark.parametrize("folder", sorted(PROJECTS))

@@ -61,7 +61,9 @@ def rendered_body(markdown: str) -> str:
     return " ".join(el.get_text() for el in soup.select("p.claims, li.open-question"))
 
 
-MINIMAL_CONFIG = "site_name: import test\nplugins:\n  - reportgen\n"
+MINIMAL_CONFIG = (
+    "site_name: import test\nsite_url: https://briefs.example.org/\nplugins:\n  - reportgen\n"
+)
 
 
 def import_into(project: Path, case: Path, *extra: str) -> tuple[int, str, Path]:

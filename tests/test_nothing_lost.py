@@ -270,18 +270,18 @@ def test_a_really_read_only_parent_folder_is_a_diagnostic(project: Path) -> None
     [
         (
             "      max_content_bytes: lots\n",
-            "mkdocs.yml:24:1: error[config]: reportgen option 'max_content_bytes' must be a whole"
+            "mkdocs.yml:25:1: error[config]: reportgen option 'max_content_bytes' must be a whole"
             " number, not 'lots' (for example `max_content_bytes: 1000000`)",
         ),
         (
             "      max_bib_bytes: -1\n",
-            "mkdocs.yml:24:1: error[config]: reportgen option 'max_bib_bytes' must not be negative",
+            "mkdocs.yml:25:1: error[config]: reportgen option 'max_bib_bytes' must not be negative",
         ),
         (
             "      contnet_dir: content\n",
-            "mkdocs.yml:24:1: error[config]: unknown reportgen option 'contnet_dir' (options:"
+            "mkdocs.yml:25:1: error[config]: unknown reportgen option 'contnet_dir' (options:"
             " content_dir, bibliography, max_content_bytes, max_bib_bytes, max_quote_words,"
-            " engine, nav_reports_limit)",
+            " engine, search, nav_reports_limit)",
         ),
     ],
 )
@@ -309,7 +309,7 @@ def test_a_list_as_site_dir_is_a_config_diagnostic(project: Path) -> None:
     result = run_reportgen("build", cwd=project)
     assert result.returncode == 2
     assert result.stderr.splitlines()[0] == (
-        "mkdocs.yml:4:1: error[config]: 'site_dir' must be a folder name, not ['x']"
+        "mkdocs.yml:6:1: error[config]: 'site_dir' must be a folder name, not ['x']"
     )
     assert sorted(p.name for p in project.iterdir()) == sorted(
         ["content", "docs", "mkdocs.yml", "references.bib"]

@@ -16,7 +16,7 @@ from reportgen import __version__, site_output
 from reportgen.diagnostics import FORMATS, error, render, visible
 from reportgen.engines import EngineMissingError
 from reportgen.model import SLUG, Position
-from reportgen.pipeline import Analysis, analyse
+from reportgen.pipeline import Analysis, analyse, site_diagnostics
 from reportgen.render import render as render_pages
 from reportgen.render import write_pages
 from reportgen.settings import Settings
@@ -112,6 +112,9 @@ def _parser() -> argparse.ArgumentParser:
     init = sub.add_parser("init", help="start a new site: settings, example report, CI, schema")
     init.add_argument("directory", nargs="?", type=Path, default=Path("."), metavar="DIR")
     init.add_argument("--name", help="site name (default: from the folder name)")
+    init.add_argument(
+        "--url", help="where the site will be published (site_url: feeds and citations need it)"
+    )
     init.add_argument(
         "--force", action="store_true", help="add missing files to a non-empty folder (keeps files)"
     )
@@ -233,7 +236,12 @@ def load_settings(config_file: Path) -> Settings:
 def _analyse(args: argparse.Namespace, site: SiteConfig | None = None) -> Analysis:
     """Check with the strictness of the flag or of mkdocs.yml: the flag only adds to it."""
     site = site or open_site(args.config_file)
-    return analyse(site.settings, strict=args.strict or site.strict)
+    shown = site.settings.display(site.config_file.resolve())
+    return analyse(
+        site.settings,
+        strict=args.strict or site.strict,
+        site=site_diagnostics(site.site.url, shown),
+    )
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -436,7 +444,9 @@ def _init(args: argparse.Namespace) -> int:
     from reportgen.tools.init import InitError, init_site
 
     try:
-        created = init_site(args.directory, site_name=args.name, force=args.force)
+        created = init_site(
+            args.directory, site_name=args.name, force=args.force, site_url=args.url
+        )
     except InitError as exc:
         raise UsageError(str(exc)) from exc
     except OSError as exc:

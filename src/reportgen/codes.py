@@ -199,6 +199,13 @@ CODES: dict[str, Code] = {
         " numbers will differ from the brief's",
         "renumber the brief, or accept the site's numbering",
     ),
+    # The site's settings
+    "missing-site-url": Code(
+        "warning",
+        "`mkdocs.yml` has no `site_url`: feeds, sharing cards, citation tags, canonical links"
+        " and the sitemap need the site's address",
+        "add `site_url: https://...` (where the site is published) to `mkdocs.yml`",
+    ),
     # The user's environment and invocation (exit 2)
     "config": Code(
         "error",

@@ -199,6 +199,7 @@ class _ReportBuilder:
             slug=str(data["slug"]),
             title=str(data["title"]),
             description=str(data["description"]) if "description" in data else None,
+            authors=tuple(" ".join(str(a).split()) for a in data.get("authors") or ()),
             published=str(data["published"]),
             last_checked=str(data["last_checked"]),
             summary=self.claims(data, ("summary",), ClaimKind.SUMMARY, "summary"),

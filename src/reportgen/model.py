@@ -188,6 +188,8 @@ class Report:
     position: Position
     open_questions_position: Position | None = None
     description: str | None = None
+    authors: tuple[str, ...] = ()
+    """Who wrote it; empty means the site (its organization) is the author."""
     corrections: tuple[Correction, ...] = ()
     """Newest first, as readers see them."""
     field_positions: tuple[tuple[str, Position], ...] = ()

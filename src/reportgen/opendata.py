@@ -8,9 +8,11 @@ numbers, and its sources in the two formats reference managers import.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
+from reportgen.citing import Author
 from reportgen.dates import parse_date
 from reportgen.model import ClaimKind, Name, Passage, Report, Source
 from reportgen.numbering import ReportView, correction_anchor
@@ -168,7 +170,12 @@ def bibtex(view: ReportView) -> str:
     return "\n\n".join(blocks) + "\n"
 
 
-def jsonld(view: ReportView, page_url: str | None = None) -> str:
+def jsonld(
+    view: ReportView,
+    page_url: str | None = None,
+    authors: Sequence[Author] = (),
+    publisher: str | None = None,
+) -> str:
     """schema.org Article for the page head; safe to embed in a <script> element."""
     report = view.report
     data: dict[str, Any] = {
@@ -177,8 +184,17 @@ def jsonld(view: ReportView, page_url: str | None = None) -> str:
         "headline": report.title,
         "datePublished": report.published,
         "dateModified": report.modified,
-        "citation": [_creative_work(r.source) for r in view.references],
     }
+    if authors:
+        data["author"] = [
+            {"@type": "Person", "name": a.name, "familyName": a.family, "givenName": a.given}
+            if a.is_person
+            else {"@type": "Organization", "name": a.name}
+            for a in authors
+        ]
+    if publisher:
+        data["publisher"] = {"@type": "Organization", "name": publisher}
+    data["citation"] = [_creative_work(r.source) for r in view.references]
     if report.corrections:
         data["correction"] = [
             {

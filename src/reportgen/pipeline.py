@@ -6,14 +6,15 @@ stages itself.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from reportgen.check import check
-from reportgen.diagnostics import finalize
+from reportgen.diagnostics import finalize, warning
 from reportgen.load import load_project
-from reportgen.model import Diagnostic, Project
+from reportgen.model import Diagnostic, Position, Project
 from reportgen.options import OPTIONS, settings_from_values
 from reportgen.settings import Settings
 
@@ -34,11 +35,15 @@ class Analysis:
         return not self.errors
 
 
-def analyse(settings: Settings, *, strict: bool = False) -> Analysis:
+def analyse(
+    settings: Settings, *, strict: bool = False, site: Sequence[Diagnostic] = ()
+) -> Analysis:
+    """Load and check; `site` adds what the caller found about the site's own settings."""
     loaded = load_project(settings)
     found = loaded.diagnostics + check(
         loaded.project, complete=loaded.skipped == 0, max_quote_words=settings.max_quote_words
     )
+    found += list(site)
     return Analysis(loaded.project, finalize(with_excerpts(found, loaded.texts), strict=strict))
 
 
@@ -63,3 +68,18 @@ def with_excerpts(diagnostics: list[Diagnostic], texts: dict[str, str]) -> list[
 def settings_from_options(root: Path, values: dict[str, Any]) -> Settings:
     """Settings from already validated plugin options (MkDocs' or `siteconfig`'s)."""
     return settings_from_values(root, {**{o.name: o.default for o in OPTIONS}, **values})
+
+
+def site_diagnostics(site_url: str | None, config_shown: str) -> list[Diagnostic]:
+    """What the site's settings lack for readers beyond the page (feeds, cards, citations)."""
+    if site_url:
+        return []
+    return [
+        warning(
+            "missing-site-url",
+            f"{config_shown} has no site_url: feeds, sharing cards and citations cannot give"
+            " the reports' full address",
+            Position(config_shown),
+            "add 'site_url: https://...' with the address the site is published at",
+        )
+    ]

@@ -21,7 +21,8 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
-from reportgen.feeds import CORRECTIONS_FEED, corrections_feed
+from reportgen import citing
+from reportgen.feeds import CORRECTIONS_FEED, REPORTS_FEED, corrections_feed, reports_feed
 from reportgen.model import Correction, Diagnostic, Project, Report, Source
 from reportgen.numbering import (
     ReportView,
@@ -225,8 +226,8 @@ class Rendered:
 
     pages: dict[str, str]
     """Generated files (pages and downloads), keyed by path under the docs directory."""
-    head: dict[str, str]
-    """schema.org JSON-LD per report page, for engines that can put it in the page head."""
+    head: dict[str, HeadData]
+    """Per report page: what goes into its <head> (cards, citation tags, JSON-LD)."""
     nav: list[Any] = field(default_factory=list)
     """The site navigation, in the `nav:` shape engines read from mkdocs.yml."""
     epoch: int = 0
@@ -268,24 +269,63 @@ def render(
     else:
         del rendered.pages["search.md"]
     if jsonld_in_page:
-        template = environment().get_template("jsonld.html.j2")
         for path, data in rendered.head.items():
-            rendered.pages[path] += template.render(data=data)
+            rendered.pages[path] += "\n" + data.html()
     return rendered
 
 
 def _render(project: Project, cache: RenderCache | None, site: SiteInfo, workers: int) -> Rendered:
     reports = sorted_reports(project)
     views = {r.slug: report_view(r, project.bibliography.sources) for r in reports}
-    head = {
-        report_path(r): jsonld(views[r.slug], _absolute_page(site, report_path(r))) for r in reports
-    }
+    head = {report_path(r): report_head(views[r.slug], site) for r in reports}
     ordered = [views[r.slug] for r in reports]
     if cache is None and workers > 1:
         pages = _render_parallel(project, ordered, site, workers)
         if pages is not None:
             return Rendered(pages, head)
     return Rendered(_render_serially(project, ordered, cache, site), head)
+
+
+@dataclass(frozen=True)
+class HeadData:
+    """A report page's <head> additions as data, for any engine's way of printing them."""
+
+    meta: tuple[tuple[str, str, str], ...]
+    """(`property` or `name`, its value, `content`) of each <meta> tag."""
+    jsonld: str
+
+    def html(self) -> str:
+        return environment().get_template("head.html.j2").render(head=self)
+
+
+def report_head(view: ReportView, site: SiteInfo) -> HeadData:
+    """Sharing cards, Highwire citation_* tags and the JSON-LD of one report page."""
+    report = view.report
+    url = _absolute_page(site, report_path(report))
+    summary = report.description or " ".join(claim.text for claim in report.summary)
+    if len(summary) > 300:
+        summary = summary[:299].rsplit(" ", 1)[0] + "\u2026"
+    authors = citing.authors(report, site)
+    og = [("og:type", "article"), ("og:title", report.title), ("og:description", summary)]
+    og += [("og:site_name", site.name), *([("og:url", url)] if url else [])]
+    og += [("article:published_time", report.published)]
+    og += [("article:modified_time", report.modified)]
+    named = [("twitter:card", "summary"), ("twitter:title", report.title)]
+    named += [("twitter:description", summary), ("citation_title", report.title)]
+    named += [("citation_author", author.name) for author in authors]
+    named += [("citation_publication_date", report.published.replace("-", "/"))]
+    named += [("citation_publisher", site.name), ("citation_language", "en")]
+    if url:
+        named += [("citation_public_url", url), ("citation_fulltext_html_url", url)]
+    return HeadData(
+        meta=tuple(("property", k, v) for k, v in og) + tuple(("name", k, v) for k, v in named),
+        jsonld=jsonld(view, url, authors, site.name),
+    )
+
+
+def feed_links(site: SiteInfo, prefix: str) -> str:
+    """The <link>s to the site's feeds, for a page `prefix` (`../`) below the site root."""
+    return environment().get_template("feed-links.html.j2").render(site=site, prefix=prefix)
 
 
 def _absolute_page(site: SiteInfo, path: str) -> str | None:
@@ -316,7 +356,7 @@ def _render_serially(
         if cached is not None and cached[0] == fingerprint:
             pages.update(cached[1])
             continue
-        files = report_files(view)
+        files = report_files(view, site)
         if cache is not None:
             cache[report.path] = (fingerprint, files)
         pages.update(files)
@@ -355,6 +395,9 @@ def shared_pages(
         CORRECTIONS_FEED: corrections_feed(
             reports, site_name=site.name, site_url=site.url, directory_urls=directory_urls
         ),
+        REPORTS_FEED: reports_feed(
+            reports, site_name=site.name, site_url=site.url, directory_urls=directory_urls
+        ),
     }
     year_template = env.get_template("year.md.j2")
     for year, listed in years.items():
@@ -367,10 +410,21 @@ def sources_page(project: Project) -> dict[str, str]:
     return {"sources.md": template.render(entries=source_entries(project))}
 
 
-def report_files(view: ReportView) -> dict[str, str]:
-    """One report's page and its downloads."""
-    page = environment().get_template("report.md.j2").render(view=view)
-    return {report_path(view.report): page, **data_files(view)}
+def report_files(view: ReportView, site: SiteInfo | None = None) -> dict[str, str]:
+    """One report's page and its downloads (open data, and the brief's own citation)."""
+    site = site or SiteInfo()
+    report = view.report
+    url = _absolute_page(site, report_path(report))
+    page = (
+        environment()
+        .get_template("report.md.j2")
+        .render(view=view, citation=citing.formatted(report, site, url), has_url=bool(url))
+    )
+    return {
+        report_path(report): page,
+        **data_files(view),
+        **citing.citation_files(report, site, url),
+    }
 
 
 def _render_parallel(
@@ -400,7 +454,7 @@ def _render_parallel(
             ) -> None:
                 pages = sources_page(project) if sources else {}
                 for view in share:
-                    pages.update(report_files(view))
+                    pages.update(report_files(view, site))
                 pipe.send(pages)
                 pipe.close()
 
@@ -411,7 +465,7 @@ def _render_parallel(
         if workers == 1:
             pages.update(sources_page(project))
         for view in shares[0]:
-            pages.update(report_files(view))
+            pages.update(report_files(view, site))
         for child, reader in children:
             pages.update(reader.recv())
             child.join()

@@ -28,8 +28,8 @@ from reportgen.diagnostics import format_text
 from reportgen.engines import EngineFailedError, workers_for
 from reportgen.engines.search import index_site
 from reportgen.model import Diagnostic
-from reportgen.pipeline import Analysis, analyse, settings_from_options
-from reportgen.render import RenderCache, preview_overlay, render
+from reportgen.pipeline import Analysis, analyse, settings_from_options, site_diagnostics
+from reportgen.render import HeadData, RenderCache, feed_links, preview_overlay, render
 from reportgen.settings import DEFAULT_MAX_BIB_BYTES, DEFAULT_MAX_CONTENT_BYTES, Settings
 from reportgen.urls import SiteInfo
 
@@ -39,7 +39,7 @@ THEME = Path(__file__).resolve().parent.parent / "theme"
 STYLESHEET = "assets/stylesheets/reportgen.css"
 SCRIPT = "assets/javascripts/reportgen.js"
 SEARCH_SCRIPT = "assets/javascripts/reportgen-search.js"
-"""Loaded only by the search page, so not linked from every page."""
+"""Linked from every page; it acts only where the search form is."""
 PROGRESS_THRESHOLD = 10
 """A progress bar appears (on a terminal) for sites with more reports than this."""
 
@@ -56,7 +56,7 @@ class _Preview:
         self.serving = False
         self.render_cache: RenderCache = {}
         self.directory: Path | None = None
-        self.last_good: tuple[dict[str, str], dict[str, str], Any] | None = None
+        self.last_good: tuple[dict[str, str], dict[str, HeadData], Any] | None = None
         """Pages, head data and nav of the last build whose content passed the check."""
         self.problems: tuple[Diagnostic, ...] = ()
         """The current check errors (and warnings), shown over every page until fixed."""
@@ -143,8 +143,9 @@ def _add_assets(config: MkDocsConfig) -> None:
     if STYLESHEET not in config.extra_css:
         config.extra_css.append(STYLESHEET)
     scripts = [str(getattr(s, "path", s)) for s in config.extra_javascript]
-    if SCRIPT not in scripts:
-        config.extra_javascript.append(ExtraScriptValue(SCRIPT))
+    for script in (SCRIPT, SEARCH_SCRIPT):
+        if script not in scripts:
+            config.extra_javascript.append(ExtraScriptValue(script))
 
 
 class ReportgenConfig(base.Config):
@@ -169,8 +170,9 @@ class ReportgenPlugin(BasePlugin[ReportgenConfig]):
         self.analysis: Analysis | None = None
         self.settings: Settings | None = None
         self.pages: dict[str, str] = {}
-        self.head: dict[str, str] = {}
+        self.head: dict[str, HeadData] = {}
         self.records: dict[str, str] = {}
+        self.site = SiteInfo()
         self.listed: set[str] = set()
         self.bar: Any = None
 
@@ -185,7 +187,10 @@ class ReportgenPlugin(BasePlugin[ReportgenConfig]):
         root = Path(config.config_file_path or ".").resolve().parent
         self.settings = settings_from_options(root, dict(self.config))
         _refuse_unsafe_site_dir(config, self.settings)
-        analysis = self.analysis or analyse(self.settings)
+        shown = self.settings.display(Path(config.config_file_path or "mkdocs.yml"))
+        analysis = self.analysis or analyse(
+            self.settings, site=site_diagnostics(config.site_url or None, shown)
+        )
         self.analysis = None  # `mkdocs serve` reuses the plugin; reload on every build
         if not analysis.ok and _PREVIEW.serving and _PREVIEW.last_good is not None:
             return self._keep_last_good(config, analysis)
@@ -203,6 +208,9 @@ class ReportgenPlugin(BasePlugin[ReportgenConfig]):
             nav_limit=self.config.nav_reports_limit,
             site=SiteInfo(config.site_name, config.site_url or None),
             search=self.config.search == "pagefind",
+        )
+        self.site = SiteInfo(
+            config.site_name, config.site_url or None, bool(config.use_directory_urls)
         )
         self.pages, self.head, self.records = rendered.pages, rendered.head, rendered.records
         if self.records:
@@ -294,19 +302,23 @@ class ReportgenPlugin(BasePlugin[ReportgenConfig]):
         return env
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
-        """Put the report's JSON-LD into `<head>`, whatever the theme's templates are."""
+        """Put feed links, and a report's cards, citation tags and JSON-LD, into `<head>`.
+
+        Done on the finished HTML, so it works whatever the theme's templates are.
+        """
         if self.bar is not None:
             self.bar.update(1)
         if _PREVIEW.serving and any(d.is_error for d in _PREVIEW.problems):
             overlay = preview_overlay(list(_PREVIEW.problems))
             at = output.rfind("</body>")
             output = output[:at] + overlay + output[at:] if at >= 0 else output + overlay
-        data = self.head.get(page.file.src_uri)
-        if data:
-            # Built with <, > and & escaped, so it cannot close the element.
-            tag = f'<script type="application/ld+json">{data}</script>\n'
-            at = output.find("</head>")
-            output = output[:at] + tag + output[at:] if at >= 0 else tag + output
+        # Built with <, > and & escaped where it holds JSON-LD, so it cannot close its element.
+        extra = feed_links(self.site, "../" * page.url.count("/"))
+        head = self.head.get(page.file.src_uri)
+        if head is not None:
+            extra += head.html()
+        at = output.find("</head>")
+        output = output[:at] + extra + output[at:] if at >= 0 else extra + output
         return output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:

@@ -31,7 +31,7 @@ THEME = Path(__file__).resolve().parent.parent / "theme"
 ASSETS = (
     "assets/stylesheets/reportgen.css",
     "assets/javascripts/reportgen.js",
-    "assets/javascripts/reportgen-search.js",  # loaded by the search page only
+    "assets/javascripts/reportgen-search.js",  # acts only on the search page
 )
 
 
@@ -59,13 +59,12 @@ def build(
         rendered = render(
             analysis.project,
             directory_urls=bool(data.get("use_directory_urls", True)),
-            jsonld_in_page=True,
             workers=workers_for(len(analysis.project.reports)),
             nav_limit=int((plugin_options(data) or {}).get("nav_reports_limit", 50)),
             site=SiteInfo.from_mkdocs_yml(data),
             search=(plugin_options(data) or {}).get("search", "pagefind") == "pagefind",
         )
-        write_pages(rendered.pages, docs)
+        write_pages(with_head_in_front_matter(rendered), docs)
         for asset in ASSETS:
             if not (docs / asset).exists():
                 (docs / asset).parent.mkdir(parents=True, exist_ok=True)
@@ -101,6 +100,20 @@ def build(
         os.replace(work / "site", staging)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def with_head_in_front_matter(rendered: Rendered) -> dict[str, str]:
+    """Report pages carrying their <head> additions as front matter for the theme override.
+
+    Zensical runs no plugin that could edit the finished HTML; its template
+    override (theme/zensical/main.html) prints the meta tags and JSON-LD into <head>.
+    """
+    pages = dict(rendered.pages)
+    for path, head in rendered.head.items():
+        data = {"reportgen_meta": [list(tag) for tag in head.meta], "reportgen_jsonld": head.jsonld}
+        matter = yaml.safe_dump(data, allow_unicode=True, width=10**9)
+        pages[path] = f"---\n{matter}---\n\n{pages[path]}"
+    return pages
 
 
 def _config(data: dict[str, Any], rendered: Rendered, docs: Path, site: Path) -> dict[str, Any]:
@@ -140,7 +153,7 @@ def _config(data: dict[str, Any], rendered: Rendered, docs: Path, site: Path) ->
         theme["custom_dir"] = str(THEME / "zensical")
         config["theme"] = theme
     config["extra_css"] = [*list(config.get("extra_css") or []), ASSETS[0]]
-    config["extra_javascript"] = [*list(config.get("extra_javascript") or []), ASSETS[1]]
+    config["extra_javascript"] = [*list(config.get("extra_javascript") or []), *ASSETS[1:]]
     return config
 
 

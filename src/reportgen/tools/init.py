@@ -70,13 +70,23 @@ def site_name_for(root: Path) -> str:
 
 
 def init_site(
-    root: Path, *, site_name: str | None = None, force: bool = False, today: str | None = None
+    root: Path,
+    *,
+    site_name: str | None = None,
+    force: bool = False,
+    today: str | None = None,
+    site_url: str | None = None,
 ) -> Created:
     """Write a new site into `root`; refuses a non-empty folder unless `force`.
 
     Even with `force`, an existing file is never overwritten: the newsroom's
-    own work always wins over a scaffold.
+    own work always wins over a scaffold. `site_url` is where the site will be
+    published (feeds and citations need it); without it, mkdocs.yml says to set it.
     """
+    if site_url is not None and not re.fullmatch(r"https?://[^\s/]+(/\S*)?", site_url):
+        raise InitError(f"--url must be the site's http(s) address, not {site_url!r}")
+    if site_url is not None and not site_url.endswith("/"):
+        site_url += "/"
     if root.exists() and not root.is_dir():
         raise InitError(f"{root} exists and is not a folder")
     existing = sorted(p.name for p in root.iterdir()) if root.is_dir() else []
@@ -92,6 +102,7 @@ def init_site(
     values = {
         "site_name": name,
         "site_name_yaml": json.dumps(name, ensure_ascii=False),
+        "site_url_yaml": json.dumps(site_url) if site_url else None,
         "version": __version__,
         "today": today or datetime.date.today().isoformat(),
     }

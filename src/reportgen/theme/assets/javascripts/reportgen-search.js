@@ -1,10 +1,12 @@
 /* reportgen search page: claims found through the Pagefind index of the site.
- * Loaded only by the search page. Pagefind fetches the few index chunks a query
- * needs, never the whole index, and only from this site. Results name the
- * report and link to each matching claim's permalink. */
-const form = document.querySelector("[data-reportgen-search]");
+ * On every page, it does nothing unless the page has the search form; there
+ * Pagefind fetches the few index chunks a query needs, never the whole index,
+ * and only from this site. Results name the report and link to each matching
+ * claim's permalink. */
+document.addEventListener("DOMContentLoaded", () => {
+  const form = document.querySelector("[data-reportgen-search]");
+  if (!form) return;
 
-if (form) {
   const config = document.getElementById("__config");
   const base = config ? JSON.parse(config.textContent).base || "." : ".";
   const root = new URL(base.replace(/\/?$/, "/"), location.href);
@@ -138,4 +140,4 @@ if (form) {
   year.value = given.get("year") || "";
   source.value = given.get("source") || "";
   if (given.toString()) run();
-}
+});

@@ -114,3 +114,38 @@
     init();
   }
 })();
+
+/* "Cite this brief": copy the formatted citation (a real <button>, so Enter and
+ * Space work), and complete it with the page's address when the site has no
+ * site_url to build it from. */
+(function () {
+  "use strict";
+
+  function pageAddress() {
+    var canonical = document.querySelector("link[rel=canonical]");
+    var url = canonical ? canonical.href : location.href;
+    return url.split("#")[0];
+  }
+
+  document.querySelectorAll("[data-cite-url]").forEach(function (slot) {
+    if (!slot.textContent) slot.textContent = " " + pageAddress();
+  });
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("button[data-copy]") : null;
+    if (!button) return;
+    var source = document.getElementById(button.getAttribute("data-copy"));
+    var status = button.parentNode.querySelector(".cite-status");
+    if (!source) return;
+    var text = source.textContent.replace(/\s+/g, " ").trim();
+    var done = function (message) { if (status) status.textContent = message; };
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(text).then(
+        function () { done("Copied."); },
+        function () { done("Select the citation above and copy it."); }
+      );
+    } else {
+      done("Select the citation above and copy it.");
+    }
+  });
+})();
