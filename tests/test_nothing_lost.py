@@ -270,16 +270,16 @@ def test_a_really_read_only_parent_folder_is_a_diagnostic(project: Path) -> None
     [
         (
             "      max_content_bytes: lots\n",
-            "mkdocs.yml:25:1: error[config]: reportgen option 'max_content_bytes' must be a whole"
+            "mkdocs.yml:26:1: error[config]: reportgen option 'max_content_bytes' must be a whole"
             " number, not 'lots' (for example `max_content_bytes: 1000000`)",
         ),
         (
             "      max_bib_bytes: -1\n",
-            "mkdocs.yml:25:1: error[config]: reportgen option 'max_bib_bytes' must not be negative",
+            "mkdocs.yml:26:1: error[config]: reportgen option 'max_bib_bytes' must not be negative",
         ),
         (
             "      contnet_dir: content\n",
-            "mkdocs.yml:25:1: error[config]: unknown reportgen option 'contnet_dir' (options:"
+            "mkdocs.yml:26:1: error[config]: unknown reportgen option 'contnet_dir' (options:"
             " content_dir, bibliography, max_content_bytes, max_bib_bytes, max_quote_words,"
             " engine, search, nav_reports_limit)",
         ),

@@ -149,3 +149,13 @@
     }
   });
 })();
+
+/* A theme's single-scheme palette toggle is an aria-hidden radio that the Tab key
+ * still reaches: a keyboard user would land on something screen readers are told
+ * does not exist. Take it out of the tab order. */
+(function () {
+  "use strict";
+  document.querySelectorAll('input.md-option[aria-hidden="true"]').forEach(function (input) {
+    input.tabIndex = -1;
+  });
+})();
