@@ -6,7 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
-from benchmarks import links
+from benchmarks import links, search
 from benchmarks.harness import machine, run
 from benchmarks.report import write_markdown, write_plot
 
@@ -27,6 +27,11 @@ def main(argv: list[str] | None = None) -> int:
         help="measure serve edit-to-reload at this N (0 to skip)",
     )
     parser.add_argument(
+        "--search-sizes",
+        default="100,1000",
+        help="report counts for the search bytes measurement ('' to skip)",
+    )
+    parser.add_argument(
         "--report-only",
         action="store_true",
         help="rewrite RESULTS.md from results.json and links.json without measuring",
@@ -34,6 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s]
     args.out.mkdir(parents=True, exist_ok=True)
+    search_file = args.out / "search.json"
     if args.report_only:
         results = json.loads((args.out / "results.json").read_text())
         link_rows = json.loads((args.out / "links.json").read_text())
@@ -42,10 +48,16 @@ def main(argv: list[str] | None = None) -> int:
             sizes, args.runs, args.workdir, peer=not args.no_peer, reload_at=args.reload_at or None
         )
         link_rows = links.run()
+        if args.search_sizes:
+            rows = [search.one(int(n), args.workdir) for n in args.search_sizes.split(",") if n]
+            search_file.write_text(json.dumps(rows, indent=2) + "\n")
         (args.out / "results.json").write_text(json.dumps(results, indent=2) + "\n")
         (args.out / "links.json").write_text(json.dumps(link_rows, indent=2) + "\n")
         write_plot(results, args.out / "timings.png")
-    write_markdown(results, machine(), args.out / "RESULTS.md", "timings.png", link_rows)
+    search_rows = json.loads(search_file.read_text()) if search_file.is_file() else None
+    write_markdown(
+        results, machine(), args.out / "RESULTS.md", "timings.png", link_rows, search_rows
+    )
     print((args.out / "RESULTS.md").read_text())
     return 0
 

@@ -78,12 +78,52 @@ def links_section(rows: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
+def _kb(value: int) -> str:
+    return f"{value / 1000:,.0f} KB" if value < 1_000_000 else f"{value / 1e6:.2f} MB"
+
+
+def search_section(rows: list[dict[str, Any]]) -> list[str]:
+    """Bytes a reader transfers for search, before (theme search) and after (Pagefind)."""
+    lines = [
+        "",
+        "## Search: bytes a reader transfers",
+        "",
+        "Counted in headless Chromium (every request of the page and its workers, bodies and",
+        "headers, cache off) on a synthetic site of N reports plus the seed, served on",
+        "127.0.0.1: (a) opening the seed report page without searching, (b) one query for",
+        f"the seed's phrase \"{SEARCH_QUERY}\" (search files only). Before: the theme's own",
+        "search (MkDocs + Material `search` plugin, Zensical's built-in search); after:",
+        "reportgen's search page on its Pagefind index. Targets: (a) after = 0; (b) after",
+        "<= 300 KB at N=1,000 and <= 1.5x that at N=5,000.",
+        "Regenerate with `python -m benchmarks.search --sizes 100,1000,5000`.",
+        "",
+        "| reports | engine | (a) before | (a) after | (b) before | (b) after | seed claim found |"
+        " index on disk (after) | build before / after (s) |",
+        "| ---: | --- | ---: | ---: | ---: | ---: | :---: | ---: | ---: |",
+    ]
+    for row in rows:
+        for engine in ("mkdocs", "zensical"):
+            lines.append(
+                f"| {row['reports']:,} | {engine} | {_kb(row[f'{engine}_before_a'])} |"
+                f" {row[f'{engine}_after_a']} B | {_kb(row[f'{engine}_before_b'])} |"
+                f" {_kb(row[f'{engine}_after_b'])} |"
+                f" {'yes' if row[f'{engine}_seed_found'] else 'no'} |"
+                f" {_kb(row[f'{engine}_index_bytes'])} |"
+                f" {row[f'{engine}_before_build_s']} / {row[f'{engine}_after_build_s']} |"
+            )
+    return lines
+
+
+SEARCH_QUERY = "Secure Communities"
+
+
 def write_markdown(
     results: dict[str, Any],
     machine: str,
     path: Path,
     plot: str,
     links: list[dict[str, Any]] | None = None,
+    search: list[dict[str, Any]] | None = None,
 ) -> None:
     lines = [
         "# Benchmark results",
@@ -119,6 +159,8 @@ def write_markdown(
     for name, value, met in targets(results):
         lines.append(f"| {name} | {value} | {'yes' if met else 'no'} |")
     lines += ["", f"![time against N]({plot})"]
+    if search:
+        lines += search_section(search)
     if links:
         lines += links_section(links)
     lines.append("")

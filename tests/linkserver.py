@@ -51,6 +51,9 @@ def _handler(web: SourceWeb) -> type[http.server.BaseHTTPRequestHandler]:
             pass
 
         def reply(self, code: int, body: bytes = b"ok", **headers: str) -> None:
+            # The request stops counting as in flight before its answer leaves: the
+            # client may start the next request as soon as it has read the headers.
+            self.finished()
             self.send_response(code)
             for name, value in headers.items():
                 self.send_header(name.replace("_", "-"), value)
@@ -70,16 +73,23 @@ def _handler(web: SourceWeb) -> type[http.server.BaseHTTPRequestHandler]:
             else:
                 self.reply(404)
 
+        def finished(self) -> None:
+            host = getattr(self, "counted", None)
+            if host is not None:
+                self.counted = None
+                with web.lock:
+                    web.active[host] -= 1
+
         def do_GET(self) -> None:
             host = self.headers.get("Host", "").split(":")[0]
             with web.lock:
                 web.active[host] += 1
                 web.peak[host] = max(web.peak[host], web.active[host])
+            self.counted: str | None = host
             try:
                 self.route()
             finally:
-                with web.lock:
-                    web.active[host] -= 1
+                self.finished()
 
         def route(self) -> None:
             parts = urlsplit(self.path)
