@@ -12,9 +12,10 @@ import importlib
 import importlib.util
 import os
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from reportgen.pipeline import Analysis
+if TYPE_CHECKING:  # the CLI imports this module on every run: keep it light
+    from reportgen.pipeline import Analysis
 
 PACKAGES = {"mkdocs": "mkdocs==1.6.1 mkdocs-material==9.8.2", "zensical": "zensical==0.0.69"}
 """The engine releases reportgen is tested with, as `pip install` arguments."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+FORMATS = ("text", "json", "github", "markdown")
 OK, REDIRECTED, DEAD, UNKNOWN = "ok", "redirected", "dead", "unknown"
 STATUSES = (DEAD, UNKNOWN, REDIRECTED, OK)
 """Worst first: the order reports list them in."""

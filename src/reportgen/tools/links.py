@@ -22,8 +22,6 @@ from reportgen.sourcefmt import archive
 from reportgen.tools import bibedit, linkcache
 from reportgen.tools.linkmodel import DEAD, OK, REDIRECTED, STATUSES, UNKNOWN, Lookup, Result
 
-FORMATS = ("text", "json", "github", "markdown")
-
 
 @dataclass(frozen=True)
 class Use:

@@ -12,21 +12,25 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reportgen.diagnostics import render
-from reportgen.model import Source
-from reportgen.pipeline import analyse
 from reportgen.siteconfig import UsageError, open_site
-from reportgen.tools import bibedit, linkcache, links
+from reportgen.tools import linkcache
 from reportgen.tools.linkmodel import (
     ACCESS_KEY,
     AVAILABILITY_API,
     DEAD,
+    FORMATS,
     SAVE_API,
     SECRET_KEY,
     Lookup,
     Policy,
 )
+
+if TYPE_CHECKING:
+    from reportgen.model import Source
+    from reportgen.tools.links import Target
 
 EXIT_OK, EXIT_DEAD, EXIT_USAGE = 0, 1, 2
 
@@ -34,7 +38,7 @@ EXIT_OK, EXIT_DEAD, EXIT_USAGE = 0, 1, 2
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     defaults = Policy()
     parser.add_argument("-f", "--config-file", default="mkdocs.yml", type=Path)
-    parser.add_argument("--format", choices=links.FORMATS, default="text", dest="output_format")
+    parser.add_argument("--format", choices=FORMATS, default="text", dest="output_format")
     parser.add_argument(
         "--fail-on",
         choices=("dead", "never"),
@@ -114,7 +118,8 @@ def _policy(args: argparse.Namespace) -> Policy:
 
 
 def run(args: argparse.Namespace) -> int:
-    from reportgen.tools import wayback
+    from reportgen.pipeline import analyse
+    from reportgen.tools import links, wayback
     from reportgen.tools.linkcheck import Checker
 
     if (args.write or args.save) and not args.archive:
@@ -162,7 +167,8 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _check(args: argparse.Namespace, root: Path, found: list[links.Target], policy: Policy) -> None:
+def _check(args: argparse.Namespace, root: Path, found: list[Target], policy: Policy) -> None:
+    from reportgen.tools import links
     from reportgen.tools.linkcheck import check_urls
 
     path = links.cache_path(root, args.cache)
@@ -188,6 +194,8 @@ def _write_archives(
     bib: Path, sources: list[Source], lookups: dict[str, Lookup], dead: set[str]
 ) -> None:
     """Add the found copies to the bib in place: a minimal edit, written atomically."""
+    from reportgen.tools import bibedit, links
+
     try:
         with bib.open(encoding="utf-8", newline="") as handle:
             text = handle.read()
