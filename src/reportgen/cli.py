@@ -166,6 +166,14 @@ def _parser() -> argparse.ArgumentParser:
         help="replace an output folder that reportgen did not build (never the project itself)",
     )
     build.add_argument(
+        "--cache",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="keep what the build needs between runs here (CI caches): only the pages an edit"
+        " touched are rebuilt, and the site equals a full build (MkDocs engine)",
+    )
+    build.add_argument(
         "--progress",
         action=argparse.BooleanOptionalAction,
         default=None,
@@ -280,9 +288,42 @@ def _output_folder(args: argparse.Namespace, site: SiteConfig) -> Path:
     return out.resolve()
 
 
+CACHE_MARKER = ".reportgen-cache"
+
+
+def _cache_folder(args: argparse.Namespace, site: SiteConfig, out: Path) -> Path | None:
+    """The `--cache` folder, refused like an output folder: reportgen empties parts of it."""
+    if args.cache is None:
+        return None
+    settings = site.settings
+    protected = site_output.protected_paths(
+        settings.root,
+        settings.content_path,
+        settings.bibliography_path,
+        site.docs_dir,
+        site.config_file,
+    )
+    cache: Path = args.cache.resolve()
+    try:
+        if cache == out or out in cache.parents or cache in out.parents:
+            raise site_output.OutputRefusedError(
+                f"cache folder {args.cache} overlaps the output folder {_shown(out)}"
+            )
+        site_output.check_output(cache, protected, marker=CACHE_MARKER)
+    except site_output.OutputRefusedError as exc:
+        message = str(exc).replace("output folder", "cache folder").replace("--out", "--cache")
+        raise OutputError("output-refused", message, args.cache) from exc
+    cache.mkdir(parents=True, exist_ok=True)
+    (cache / CACHE_MARKER).write_text(
+        "reportgen's build cache (reportgen build --cache); safe to delete.\n", encoding="utf-8"
+    )
+    return cache
+
+
 def _build(args: argparse.Namespace) -> int:
     site = open_site(args.config_file)
     out = _output_folder(args, site)
+    cache = _cache_folder(args, site, out)
     analysis = _analyse(args, site)
     if not _report_problems(analysis):
         print("reportgen: build stopped; nothing was written", file=sys.stderr)
@@ -292,9 +333,17 @@ def _build(args: argparse.Namespace) -> int:
     engine = engines.load(args.engine or site.engine)
     strict = args.strict or site.strict
     staging = None
+    note: str | None = None
     try:
         staging = site_output.staging_dir(out)
-        engine.build(site.config_file, analysis, staging, strict=strict, progress=args.progress)
+        note = engine.build(
+            site.config_file,
+            analysis,
+            staging,
+            strict=strict,
+            progress=args.progress,
+            cache=cache,
+        )
         site_output.mark(staging)
         site_output.replace_dir(staging, out)
     except engines.EngineFailedError as exc:
@@ -312,7 +361,8 @@ def _build(args: argparse.Namespace) -> int:
     finally:
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
-    print(f"reportgen: built {len(analysis.project.reports)} report(s) into {_shown(out)}")
+    built = f"reportgen: built {len(analysis.project.reports)} report(s) into {_shown(out)}"
+    print(built + (f" ({note})" if note else ""))
     return EXIT_OK
 
 

@@ -49,8 +49,13 @@ def _within(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
 
 
-def check_output(out: Path, protected: dict[str, Path], *, force: bool = False) -> None:
-    """Refuse an output folder whose replacement would delete something of the editor's."""
+def check_output(
+    out: Path, protected: dict[str, Path], *, force: bool = False, marker: str = MARKER
+) -> None:
+    """Refuse an output folder whose replacement would delete something of the editor's.
+
+    `marker` names the file that shows reportgen made the folder (a site, a cache).
+    """
     target = out.resolve()
     for what, path in protected.items():
         resolved = path.resolve()
@@ -67,7 +72,7 @@ def check_output(out: Path, protected: dict[str, Path], *, force: bool = False) 
             )
     if target.exists() and not target.is_dir():
         raise OutputRefusedError(f"output {out} exists and is not a folder; nothing was built")
-    if force or not target.is_dir() or (target / MARKER).is_file():
+    if force or not target.is_dir() or (target / marker).is_file():
         return
     if any(target.iterdir()):
         raise OutputRefusedError(

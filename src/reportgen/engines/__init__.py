@@ -47,7 +47,10 @@ class Engine(Protocol):
         *,
         strict: bool,
         progress: bool | None,
-    ) -> None: ...
+        cache: Path | None = None,
+    ) -> str | None:
+        """Build into `staging`; returns a note for the user (how incremental it was), or None."""
+        ...
 
 
 def load(name: str) -> Engine:

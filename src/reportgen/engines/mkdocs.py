@@ -25,7 +25,7 @@ from mkdocs.structure.pages import Page
 
 from reportgen import site_output
 from reportgen.diagnostics import format_text
-from reportgen.engines import EngineFailedError, workers_for
+from reportgen.engines import EngineFailedError, incremental, workers_for
 from reportgen.engines.search import index_site
 from reportgen.model import Diagnostic
 from reportgen.pipeline import Analysis, analyse, settings_from_options, site_diagnostics
@@ -124,6 +124,20 @@ def escaped_striptags(value: Any) -> Markup:
     return escape(Markup(str(value)).striptags())
 
 
+def _restore_skipped_pages(files: Files, config: MkDocsConfig, titles: dict[str, str]) -> None:
+    """Pages a dirty build skipped, made to show in the navigation as a full build shows them.
+
+    MkDocs reads neither the source nor the title of a page it skips, and the
+    navigation of the pages it does rebuild would then name it wrongly; the
+    title the last build found is put back.
+    """
+    for file in files.documentation_pages():
+        page = file.page
+        if page is not None and page.markdown is None:
+            page.read_source(config)
+            page._title_from_render = titles.get(file.src_uri)
+
+
 def _drop_theme_search(config: MkDocsConfig) -> None:
     """The theme's search downloads its whole index into every reader's browser.
 
@@ -173,6 +187,11 @@ class ReportgenPlugin(BasePlugin[ReportgenConfig]):
         self.head: dict[str, HeadData] = {}
         self.records: dict[str, str] = {}
         self.site = SiteInfo()
+        self.epoch = 0
+        self.session: incremental.Session | None = None
+        """An incremental build's cache session (`reportgen build --cache`), else None."""
+        self.prepared: MkDocsConfig | None = None
+        self.files: Files | None = None
         self.listed: set[str] = set()
         self.bar: Any = None
 
@@ -184,6 +203,8 @@ class ReportgenPlugin(BasePlugin[ReportgenConfig]):
         self.analysis = analysis
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        if self.prepared is config:  # `build` ran this already, to plan an incremental build
+            return config
         root = Path(config.config_file_path or ".").resolve().parent
         self.settings = settings_from_options(root, dict(self.config))
         _refuse_unsafe_site_dir(config, self.settings)
@@ -222,6 +243,8 @@ class ReportgenPlugin(BasePlugin[ReportgenConfig]):
             _PREVIEW.last_good = (self.pages, self.head, config.nav)
         _add_assets(config)
         pin_build_date(rendered.epoch)
+        self.epoch = rendered.epoch
+        self.prepared = config
         return config
 
     def _keep_last_good(self, config: MkDocsConfig, analysis: Analysis) -> MkDocsConfig:
@@ -271,8 +294,21 @@ class ReportgenPlugin(BasePlugin[ReportgenConfig]):
             )
             if _PREVIEW.serving:
                 files.append(_PREVIEW.file(config, path, markdown, inclusion))
+            elif self.session is not None:
+                head = self.head.get(path)
+                incremental.write_page(self.session, path, markdown, head.html() if head else "")
+                files.append(
+                    File(
+                        path,
+                        src_dir=str(self.session.docs),
+                        dest_dir=config.site_dir,
+                        use_directory_urls=config.use_directory_urls,
+                        inclusion=inclusion,
+                    )
+                )
             else:
                 files.append(File.generated(config, path, content=markdown, inclusion=inclusion))
+        self.files = files
         return files
 
     def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
@@ -285,6 +321,8 @@ class ReportgenPlugin(BasePlugin[ReportgenConfig]):
         template override, so a site's own `custom_dir` cannot undo it.
         """
         env.filters["striptags"] = escaped_striptags
+        if self.session is not None and self.session.previous is not None:
+            _restore_skipped_pages(files, config, self.session.previous.titles)
         reports = sum(1 for path in self.pages if path.startswith("reports/"))
         wanted = self.progress if self.progress is not None else reports > PROGRESS_THRESHOLD
         if wanted:
@@ -323,7 +361,19 @@ class ReportgenPlugin(BasePlugin[ReportgenConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Index the site for search; mark it as a reportgen build, which may be replaced."""
-        if self.records:
+        session = self.session
+        if session is not None:
+            session.manifest.records = incremental.records_signature(self.records)
+            for file in self.files or ():
+                if file.page is not None and file.page.title is not None:
+                    session.manifest.titles[file.src_uri] = str(file.page.title)
+        unchanged = (
+            session is not None
+            and session.previous is not None
+            and session.previous.records == session.manifest.records
+            and (Path(config.site_dir) / "pagefind").is_dir()
+        )
+        if self.records and not unchanged:
             try:
                 index_site(self.records, Path(config.site_dir))
             except EngineFailedError as exc:
@@ -353,8 +403,13 @@ def build(
     *,
     strict: bool,
     progress: bool | None,
-) -> None:
-    """Build the checked project into `staging` with MkDocs and this plugin."""
+    cache: Path | None = None,
+) -> str | None:
+    """Build the checked project into `staging` with MkDocs and this plugin.
+
+    With `cache`, the build is incremental (see `incremental`): only the pages
+    an edit touched are rebuilt, and the result equals a full build.
+    """
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -365,12 +420,54 @@ def build(
             str(config_file), strict=True if strict else None, site_dir=str(staging)
         )
         plugin = config.plugins.get("reportgen")
+        session = None
         if isinstance(plugin, ReportgenPlugin):
             plugin.use_analysis(analysis)
             plugin.progress = progress
-        mkdocs_build(config)
+            if cache is not None:
+                session = _plan(plugin, config, config_file, cache, staging)
+        mkdocs_build(config, dirty=session is not None and session.dirty)
+        if session is not None:
+            incremental.remove_gone(session, staging)
+            incremental.finish(session, staging)
+            return incremental.summary(session)
+        return None
     except MkDocsException as exc:
         raise EngineFailedError(str(exc)) from exc
+
+
+def _plan(
+    plugin: ReportgenPlugin, config: MkDocsConfig, config_file: Path, cache: Path, staging: Path
+) -> incremental.Session:
+    """Render first, so the cache can tell whether a dirty build gives the full build's pages."""
+    config = plugin.on_config(config)
+    # Every page shows the navigation, which names the pages it lists by their
+    # titles: those titles, and the hand-written pages (few, and any of them may
+    # be in it), count as what every page shows.
+    docs = Path(config.docs_dir)
+    written = sorted(p for p in docs.rglob("*") if p.is_file())
+    titles = [
+        f"{path}\t{plugin.pages[path].split(chr(10), 1)[0]}"
+        for path in sorted(plugin.listed)
+        if path in plugin.pages
+    ]
+    extra = [*titles, *(f"{p.relative_to(docs).as_posix()}\t{p.stat().st_size}" for p in written)]
+    extra += [
+        incremental.signature(p.read_text("utf-8", "replace")) for p in written if p.suffix == ".md"
+    ]
+    fingerprint = incremental.site_fingerprint(
+        config.nav, config_file, plugin.epoch, extra="\n".join(extra)
+    )
+    session = incremental.start(cache, fingerprint, staging, bool(config.use_directory_urls))
+    plugin.session = session
+    if session.dirty:
+        logging.getLogger("mkdocs.commands.build").addFilter(_not_the_dirty_warning)
+    return session
+
+
+def _not_the_dirty_warning(record: logging.LogRecord) -> bool:
+    """MkDocs warns that dirty builds may be wrong; ours are planned to equal full ones."""
+    return "'dirty' build" not in record.getMessage()
 
 
 def serve(config_file: Path, *, strict: bool, full: bool, dev_addr: str | None) -> None:
@@ -380,9 +477,7 @@ def serve(config_file: Path, *, strict: bool, full: bool, dev_addr: str | None) 
 
     _logging()
     # Every preview rebuild is dirty on purpose; MkDocs' warning about it is noise there.
-    logging.getLogger("mkdocs.commands.build").addFilter(
-        lambda record: "'dirty' build" not in record.getMessage()
-    )
+    logging.getLogger("mkdocs.commands.build").addFilter(_not_the_dirty_warning)
     # A preview keeps serving on warnings; publishing honours mkdocs.yml's `strict`.
     options: dict[str, Any] = {"strict": strict}
     if not full:

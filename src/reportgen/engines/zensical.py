@@ -42,8 +42,12 @@ def build(
     *,
     strict: bool,
     progress: bool | None,
-) -> None:
-    """Render, lay out a scratch project, and run `zensical build` into `staging`."""
+    cache: Path | None = None,
+) -> str | None:
+    """Render, lay out a scratch project, and run `zensical build` into `staging`.
+
+    Always a full build: Zensical has no dirty mode to drive (`cache` is ignored).
+    """
     del progress  # Zensical reports its own progress
     data, _ = read_mkdocs_yml(config_file)
     root = config_file.resolve().parent
@@ -98,6 +102,7 @@ def build(
             index_site(rendered.records, work / "site")
         staging.rmdir()
         os.replace(work / "site", staging)
+        return "full build: Zensical has no incremental mode" if cache is not None else None
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -1,0 +1,203 @@
+"""MkDocs engine, incremental builds: redo only what an edit touched, never publish a stale page.
+
+A cache folder kept between builds (as CI caches keep folders) holds the
+generated Markdown of the last build (`docs/`), the site it built (`site/`)
+and a manifest of what that build depended on. A new build starts from a copy
+of that site and lets MkDocs' dirty mode rebuild only the pages whose
+Markdown (or `<head>` data) changed: unchanged pages keep their file's time,
+so MkDocs skips them. Whenever something every page shows may have changed
+(navigation, mkdocs.yml, theme and template files, reportgen's, MkDocs' or
+Material's version, the build date), the build is full. Pages that no longer
+exist are removed from the copy. The manifest is written only after a build
+succeeded, and removed before one starts, so a failed or interrupted build
+can never become the base of the next one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from reportgen import __version__
+from reportgen.urls import page_address
+
+MANIFEST = "manifest.json"
+FORMAT = 1
+PACKAGE = Path(__file__).resolve().parent.parent
+
+
+def _digest(*parts: bytes) -> str:
+    hasher = hashlib.sha256()
+    for part in parts:
+        hasher.update(len(part).to_bytes(8, "big"))
+        hasher.update(part)
+    return hasher.hexdigest()
+
+
+def _package_files() -> bytes:
+    """Reportgen's templates and theme files: editing them changes every page."""
+    files = sorted(
+        p for folder in ("templates", "theme") for p in (PACKAGE / folder).rglob("*") if p.is_file()
+    )
+    return _digest(
+        *(p.relative_to(PACKAGE).as_posix().encode() + p.read_bytes() for p in files)
+    ).encode()
+
+
+def _version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "-"
+
+
+def site_fingerprint(nav: Any, config_file: Path, epoch: int, extra: str = "") -> str:
+    """Everything each page shows beyond its own Markdown."""
+    versions = f"{__version__} {_version('mkdocs')} {_version('mkdocs-material')} {FORMAT}"
+    return _digest(
+        json.dumps(nav, sort_keys=True, default=str).encode(),
+        config_file.read_bytes(),
+        str(epoch).encode(),
+        versions.encode(),
+        _package_files(),
+        extra.encode(),
+    )
+
+
+@dataclass
+class Manifest:
+    """What the cached site was built from."""
+
+    fingerprint: str = ""
+    pages: dict[str, str] = field(default_factory=dict)
+    """Generated file path -> signature of its text and head data."""
+    titles: dict[str, str] = field(default_factory=dict)
+    """Page path -> the title MkDocs found in it (pages a dirty build skips need it for the nav)."""
+    records: str = ""
+    """Signature of the search records: unchanged, the search index is kept."""
+    directory_urls: bool = True
+
+    @classmethod
+    def read(cls, cache: Path) -> Manifest | None:
+        try:
+            data = json.loads((cache / MANIFEST).read_text(encoding="utf-8"))
+            return cls(**data) if data.pop("format", None) == FORMAT else None
+        except (OSError, ValueError, TypeError):
+            return None
+
+    def write(self, cache: Path) -> None:
+        data = {"format": FORMAT, **self.__dict__}
+        temporary = cache / f".{MANIFEST}.tmp"
+        temporary.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
+        os.replace(temporary, cache / MANIFEST)
+
+
+def signature(text: str, head: str = "") -> str:
+    return _digest(text.encode("utf-8"), head.encode("utf-8"))
+
+
+def records_signature(records: dict[str, str]) -> str:
+    return _digest(*(f"{k}\n{v}".encode() for k, v in sorted(records.items())))
+
+
+def output_paths(path: str, directory_urls: bool) -> list[str]:
+    """The files under the site a generated file becomes."""
+    if not path.endswith(".md"):
+        return [path]
+    address = page_address(path, directory_urls)
+    return [address + "index.html" if directory_urls else address]
+
+
+@dataclass
+class Session:
+    """One build with a cache: dirty or full, and what to record when it succeeds."""
+
+    cache: Path
+    dirty: bool
+    manifest: Manifest
+    previous: Manifest | None
+
+    @property
+    def docs(self) -> Path:
+        return self.cache / "docs"
+
+    @property
+    def site(self) -> Path:
+        return self.cache / "site"
+
+
+def start(cache: Path, fingerprint: str, staging: Path, directory_urls: bool) -> Session:
+    """Decide dirty or full; for dirty, fill `staging` with the last site."""
+    cache.mkdir(parents=True, exist_ok=True)
+    previous = Manifest.read(cache)
+    (cache / MANIFEST).unlink(missing_ok=True)  # whatever happens next, never trust a half build
+    dirty = (
+        previous is not None
+        and previous.fingerprint == fingerprint
+        and previous.directory_urls == directory_urls
+        and (cache / "site").is_dir()
+        and (cache / "docs").is_dir()
+    )
+    if dirty:
+        shutil.rmtree(staging)
+        shutil.copytree(cache / "site", staging, copy_function=shutil.copy2, symlinks=True)
+    else:
+        shutil.rmtree(cache / "docs", ignore_errors=True)
+        shutil.rmtree(cache / "site", ignore_errors=True)
+    manifest = Manifest(fingerprint=fingerprint, directory_urls=directory_urls)
+    return Session(cache, dirty, manifest, previous if dirty else None)
+
+
+def write_page(session: Session, path: str, text: str, head: str = "") -> None:
+    """Write a generated file into the cache's docs, touching it only when it changed."""
+    sign = signature(text, head)
+    session.manifest.pages[path] = sign
+    target = session.docs / path
+    before = session.previous.pages.get(path) if session.previous else None
+    if before == sign and target.is_file():
+        return  # unchanged: keeps its old time, MkDocs' dirty build skips it
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.is_file() and target.read_text(encoding="utf-8") == text:
+        os.utime(target)  # same text, new head data: newer than its page, so rebuilt
+    else:
+        target.write_text(text, encoding="utf-8")
+
+
+def remove_gone(session: Session, staging: Path) -> None:
+    """Generated files of the last build that this one no longer has, from docs and the site."""
+    if session.previous is None:
+        return
+    for path in set(session.previous.pages) - set(session.manifest.pages):
+        (session.docs / path).unlink(missing_ok=True)
+        for output in output_paths(path, session.manifest.directory_urls):
+            (staging / output).unlink(missing_ok=True)
+
+
+def finish(session: Session, staging: Path) -> None:
+    """Keep the built site and the manifest for the next build."""
+    fresh = session.cache / "site.new"
+    shutil.rmtree(fresh, ignore_errors=True)
+    shutil.copytree(staging, fresh, copy_function=shutil.copy2, symlinks=True)
+    shutil.rmtree(session.site, ignore_errors=True)
+    os.replace(fresh, session.site)
+    session.manifest.write(session.cache)
+
+
+def summary(session: Session) -> str:
+    """What the user is told: how much an incremental build redid."""
+    if session.previous is None:
+        return "full build; the cache is ready for the next one"
+    changed = sum(
+        1
+        for path, sign in session.manifest.pages.items()
+        if session.previous.pages.get(path) != sign
+    )
+    gone = len(set(session.previous.pages) - set(session.manifest.pages))
+    total = len(session.manifest.pages)
+    return f"incremental: {changed} of {total} generated files changed, {gone} removed"
