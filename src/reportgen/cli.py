@@ -270,19 +270,23 @@ def _report_problems(analysis: Analysis) -> bool:
     return analysis.ok
 
 
-def _output_folder(args: argparse.Namespace, site: SiteConfig) -> Path:
-    """The output folder, refused before anything is read or deleted if replacing it is unsafe."""
-    out = Path(args.out) if args.out is not None else site.site_dir
+def _protected(site: SiteConfig) -> dict[str, Path]:
+    """What no folder reportgen replaces or empties may be, or contain."""
     settings = site.settings
-    protected = site_output.protected_paths(
+    return site_output.protected_paths(
         settings.root,
         settings.content_path,
         settings.bibliography_path,
         site.docs_dir,
         site.config_file,
     )
+
+
+def _output_folder(args: argparse.Namespace, site: SiteConfig) -> Path:
+    """The output folder, refused before anything is read or deleted if replacing it is unsafe."""
+    out = Path(args.out) if args.out is not None else site.site_dir
     try:
-        site_output.check_output(out, protected, force=args.force)
+        site_output.check_output(out, _protected(site), force=args.force)
     except site_output.OutputRefusedError as exc:
         raise OutputError("output-refused", str(exc), out) from exc
     return out.resolve()
@@ -295,14 +299,7 @@ def _cache_folder(args: argparse.Namespace, site: SiteConfig, out: Path) -> Path
     """The `--cache` folder, refused like an output folder: reportgen empties parts of it."""
     if args.cache is None:
         return None
-    settings = site.settings
-    protected = site_output.protected_paths(
-        settings.root,
-        settings.content_path,
-        settings.bibliography_path,
-        site.docs_dir,
-        site.config_file,
-    )
+    protected = _protected(site)
     cache: Path = args.cache.resolve()
     try:
         if cache == out or out in cache.parents or cache in out.parents:
