@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import hashlib
 import multiprocessing
 import re
 from dataclasses import dataclass, field
@@ -194,7 +195,7 @@ def environment() -> jinja2.Environment:
     return env
 
 
-RenderCache = dict[str, tuple[int, dict[str, str]]]
+RenderCache = dict[str, tuple[str, dict[str, str]]]
 """Report path -> (fingerprint of its inputs, its rendered files); lets a preview
 server re-render only the reports whose content or cited sources changed."""
 
@@ -234,6 +235,8 @@ class Rendered:
     """The build date engines write (sitemaps): from the content, never the clock."""
     records: dict[str, str] = field(default_factory=dict)
     """Search records (one HTML file per report) for the engines' Pagefind step."""
+    views: dict[str, ReportView] = field(default_factory=dict, repr=False)
+    """The per-report views the pages were rendered from, by slug."""
 
 
 def render(
@@ -265,7 +268,7 @@ def render(
     rendered.nav[:] = site_nav(project, list_reports_up_to=nav_limit, search=search)
     rendered.epoch = build_epoch(project)
     if search:
-        rendered.records = search_records(project, site.directory_urls)
+        rendered.records = search_records(project, site.directory_urls, rendered.views)
     else:
         del rendered.pages["search.md"]
     if jsonld_in_page:
@@ -282,8 +285,8 @@ def _render(project: Project, cache: RenderCache | None, site: SiteInfo, workers
     if cache is None and workers > 1:
         pages = _render_parallel(project, ordered, site, workers)
         if pages is not None:
-            return Rendered(pages, head)
-    return Rendered(_render_serially(project, ordered, cache, site), head)
+            return Rendered(pages, head, views=views)
+    return Rendered(_render_serially(project, ordered, cache, site), head, views=views)
 
 
 @dataclass(frozen=True)
@@ -351,7 +354,10 @@ def _render_serially(
     sources = project.bibliography.sources
     for view in views:
         report = view.report
-        fingerprint = hash(repr((report, [sources.get(k) for k in view.numbers])))
+        # A digest, not hash(): the same inputs give the same key in every process, so a
+        # build cache on disk can keep it (the caller clears it when site or templates change).
+        inputs = repr((report, [sources.get(k) for k in view.numbers], site))
+        fingerprint = hashlib.sha1(inputs.encode("utf-8")).hexdigest()
         cached = cache.get(report.path) if cache is not None else None
         if cached is not None and cached[0] == fingerprint:
             pages.update(cached[1])
@@ -480,14 +486,17 @@ def _render_parallel(
                 child.kill()
 
 
-def search_records(project: Project, directory_urls: bool = True) -> dict[str, str]:
+def search_records(
+    project: Project, directory_urls: bool = True, views: dict[str, ReportView] | None = None
+) -> dict[str, str]:
     """One HTML record per report for the search index, keyed by a file name."""
     template = environment().get_template("search-record.html.j2")
     sources = project.bibliography.sources
+    views = views or {}
     return {
         f"{report.slug}.html": template.render(
             report=report,
-            view=report_view(report, sources),
+            view=views.get(report.slug) or report_view(report, sources),
             url="/" + page_address(report_path(report), directory_urls),
         )
         for report in project.reports

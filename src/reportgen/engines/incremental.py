@@ -180,13 +180,43 @@ def remove_gone(session: Session, staging: Path) -> None:
 
 
 def finish(session: Session, staging: Path) -> None:
-    """Keep the built site and the manifest for the next build."""
-    fresh = session.cache / "site.new"
-    shutil.rmtree(fresh, ignore_errors=True)
-    shutil.copytree(staging, fresh, copy_function=shutil.copy2, symlinks=True)
-    shutil.rmtree(session.site, ignore_errors=True)
-    os.replace(fresh, session.site)
+    """Keep the built site and the manifest for the next build.
+
+    After a dirty build only the files this build wrote (newer than the copy it
+    started from) are copied into the cache, and files it no longer has are
+    removed there; after a full build the whole site is copied.
+    """
+    if not session.dirty:
+        fresh = session.cache / "site.new"
+        shutil.rmtree(fresh, ignore_errors=True)
+        shutil.copytree(staging, fresh, copy_function=shutil.copy2, symlinks=True)
+        shutil.rmtree(session.site, ignore_errors=True)
+        os.replace(fresh, session.site)
+    else:
+        _sync(staging, session.site)
     session.manifest.write(session.cache)
+
+
+def _sync(source: Path, target: Path) -> None:
+    """Make `target` equal `source`, copying only files whose size or time differ."""
+    seen: set[Path] = set()
+    for path in source.rglob("*"):
+        relative = path.relative_to(source)
+        seen.add(relative)
+        copy = target / relative
+        if path.is_dir():
+            copy.mkdir(parents=True, exist_ok=True)
+            continue
+        here, there = path.stat(), copy.stat() if copy.exists() else None
+        if there is None or (here.st_size, here.st_mtime_ns) != (there.st_size, there.st_mtime_ns):
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, copy)
+    for path in sorted(target.rglob("*"), reverse=True):  # children before their folders
+        if path.relative_to(target) not in seen:
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
 
 
 def summary(session: Session) -> str:
@@ -201,3 +231,33 @@ def summary(session: Session) -> str:
     gone = len(set(session.previous.pages) - set(session.manifest.pages))
     total = len(session.manifest.pages)
     return f"incremental: {changed} of {total} generated files changed, {gone} removed"
+
+
+RENDERED = "rendered.json"
+
+
+def load_rendered(cache: Path) -> dict[str, tuple[str, dict[str, str]]]:
+    """The rendered files of each report from the last build, if made by these templates.
+
+    JSON, not pickle: a cache restored in CI must never be able to run code.
+    """
+    try:
+        data = json.loads((cache / RENDERED).read_text(encoding="utf-8"))
+        if data.get("salt") != _salt():
+            return {}
+        return {path: (str(key), dict(files)) for path, (key, files) in data["reports"].items()}
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return {}
+
+
+def save_rendered(
+    cache: Path, rendered: dict[str, tuple[str, dict[str, str]]], keep: set[str]
+) -> None:
+    reports = {path: list(entry) for path, entry in rendered.items() if path in keep}
+    temporary = cache / f".{RENDERED}.tmp"
+    temporary.write_text(json.dumps({"salt": _salt(), "reports": reports}), encoding="utf-8")
+    os.replace(temporary, cache / RENDERED)
+
+
+def _salt() -> str:
+    return _digest(__version__.encode(), str(FORMAT).encode(), _package_files())

@@ -191,6 +191,8 @@ class ReportgenPlugin(BasePlugin[ReportgenConfig]):
         self.session: incremental.Session | None = None
         """An incremental build's cache session (`reportgen build --cache`), else None."""
         self.prepared: MkDocsConfig | None = None
+        self.build_render_cache: RenderCache | None = None
+        """Rendered reports kept by an incremental build's cache, reused when unchanged."""
         self.files: Files | None = None
         self.listed: set[str] = set()
         self.bar: Any = None
@@ -223,7 +225,7 @@ class ReportgenPlugin(BasePlugin[ReportgenConfig]):
         _PREVIEW.stale, _PREVIEW.problems = bool(_PREVIEW.problems), ()
         rendered = render(
             analysis.project,
-            _PREVIEW.render_cache if _PREVIEW.serving else None,
+            _PREVIEW.render_cache if _PREVIEW.serving else self.build_render_cache,
             directory_urls=config.use_directory_urls,
             workers=1 if _PREVIEW.serving else workers_for(len(analysis.project.reports)),
             nav_limit=self.config.nav_reports_limit,
@@ -427,9 +429,11 @@ def build(
             if cache is not None:
                 session = _plan(plugin, config, config_file, cache, staging)
         mkdocs_build(config, dirty=session is not None and session.dirty)
-        if session is not None:
+        if session is not None and isinstance(plugin, ReportgenPlugin):
             incremental.remove_gone(session, staging)
             incremental.finish(session, staging)
+            current = {report.path for report in analysis.project.reports}
+            incremental.save_rendered(session.cache, plugin.build_render_cache or {}, current)
             return incremental.summary(session)
         return None
     except MkDocsException as exc:
@@ -440,6 +444,7 @@ def _plan(
     plugin: ReportgenPlugin, config: MkDocsConfig, config_file: Path, cache: Path, staging: Path
 ) -> incremental.Session:
     """Render first, so the cache can tell whether a dirty build gives the full build's pages."""
+    plugin.build_render_cache = incremental.load_rendered(cache)
     config = plugin.on_config(config)
     # Every page shows the navigation, which names the pages it lists by their
     # titles: those titles, and the hand-written pages (few, and any of them may
