@@ -9,6 +9,7 @@ clock, with its peak memory from the kernel's rusage.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import platform
@@ -19,6 +20,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -158,6 +160,29 @@ def edit_to_reload(site: Path) -> float:
 REPORTGEN = [sys.executable, "-m", "reportgen"]
 
 
+PARSE_FLOOR = """
+import pathlib, yaml, bibtexparser
+for path in sorted(pathlib.Path("content").glob("*.yaml")):
+    yaml.load(path.read_text("utf-8"), Loader=yaml.CSafeLoader)
+bibtexparser.parse_string(pathlib.Path("references.bib").read_text("utf-8"))
+"""
+"""The floor of `reportgen check`: parsing the same files with libyaml and bibtexparser."""
+
+
+@contextlib.contextmanager
+def edited_report(site: Path) -> Iterator[None]:
+    """One claim of one report changed, as an editor's pull request would; then restored."""
+    path = sorted((site / "content").glob("*.yaml"))[
+        len(list((site / "content").glob("*.yaml"))) // 2
+    ]
+    original = path.read_text(encoding="utf-8")
+    path.write_text(original.replace('- "', '- "Edited: ', 1), encoding="utf-8")
+    try:
+        yield
+    finally:
+        path.write_text(original, encoding="utf-8")
+
+
 def _size(path: Path) -> int | None:
     return path.stat().st_size if path.is_file() else None
 
@@ -182,9 +207,10 @@ def run(
         site, peer_dir, floor = root / "reportgen", root / "peer", root / "floor"
         floor_project(site, floor)
         peer_project(peer_dir)
-        samples = {
-            name: Sample() for name in ("check", "build", "floor", "peer", "zbuild", "zfloor")
-        }
+        names = ("check", "build", "floor", "peer", "zbuild", "zfloor", "parse", "incr", "build1")
+        samples = {name: Sample() for name in names}
+        # A warm cache for the incremental build: one full build with --cache, untimed.
+        timed([*REPORTGEN, "build", "--out", "iout", "--cache", ".cache"], site, env)
         for _ in range(runs):
             for name, command, cwd in (
                 ("check", [sys.executable, "-m", "reportgen", "check"], site),
@@ -206,6 +232,19 @@ def run(
                 )
                 samples["peer"].seconds.append(seconds)
                 samples["peer"].peak_mb.append(peak)
+            for name, command in (
+                ("parse", [sys.executable, "-c", PARSE_FLOOR]),
+                ("build1", ["taskset", "-c", "0", *REPORTGEN, "build", "--out", "out1"]),
+            ):
+                seconds, peak = timed(command, site, env)
+                samples[name].seconds.append(seconds)
+                samples[name].peak_mb.append(peak)
+            with edited_report(site):
+                seconds, peak = timed(
+                    [*REPORTGEN, "build", "--out", "iout", "--cache", ".cache"], site, env
+                )
+            samples["incr"].seconds.append(seconds)
+            samples["incr"].peak_mb.append(peak)
         row = {name: {"median_s": s.median, "peak_mb": s.peak} for name, s in samples.items()}
         row["search_index_bytes"] = {
             "mkdocs": _size(site / "out" / "search" / "search_index.json"),
