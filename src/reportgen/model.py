@@ -145,19 +145,24 @@ class Claim:
     note: EditorNote | None = None
     quotes: tuple[Passage, ...] = ()
     """The passages of cited sources that support the claim, one per source key."""
+    text: str = field(default="", compare=False, repr=False)
+    """The claim's prose without its citation markers (for excerpts, checks and open data).
+
+    Derived from the segments once, when the claim is made: checks, pages,
+    feeds and search records all read it, tens of times per claim.
+    """
+    citations: tuple[Citation, ...] = field(default=(), compare=False, repr=False)
+    """Every citation of the claim, in reading order (derived from the segments)."""
+
+    def __post_init__(self) -> None:
+        prose = "".join(s for s in self.segments if isinstance(s, str))
+        text = _SPACE_BEFORE_PUNCTUATION.sub(r"\1", " ".join(prose.split()))
+        object.__setattr__(self, "text", text)
+        cited = tuple(c for s in self.segments if isinstance(s, CitationGroup) for c in s.citations)
+        object.__setattr__(self, "citations", cited)
 
     def quote_for(self, key: str) -> Passage | None:
         return next((passage for passage in self.quotes if passage.key == key), None)
-
-    @property
-    def citations(self) -> tuple[Citation, ...]:
-        return tuple(c for s in self.segments if isinstance(s, CitationGroup) for c in s.citations)
-
-    @property
-    def text(self) -> str:
-        """The claim's prose without its citation markers (for excerpts and open data)."""
-        prose = "".join(s for s in self.segments if isinstance(s, str))
-        return _SPACE_BEFORE_PUNCTUATION.sub(r"\1", " ".join(prose.split()))
 
 
 @dataclass(frozen=True)
