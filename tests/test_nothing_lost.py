@@ -281,7 +281,7 @@ def test_a_really_read_only_parent_folder_is_a_diagnostic(project: Path) -> None
             "      contnet_dir: content\n",
             "mkdocs.yml:26:1: error[config]: unknown reportgen option 'contnet_dir' (options:"
             " content_dir, bibliography, max_content_bytes, max_bib_bytes, max_quote_words,"
-            " engine, search, nav_reports_limit)",
+            " engine, search, workers, nav_reports_limit)",
         ),
     ],
 )

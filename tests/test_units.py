@@ -96,3 +96,15 @@ def test_published_schema_is_valid_and_accepts_the_shipped_content() -> None:
         assert list(validator.iter_errors(data)) == []
         first = path.read_text(encoding="utf-8").splitlines()[0]
         assert first == "# yaml-language-server: $schema=../src/reportgen/report.schema.json"
+
+
+def test_workers_use_the_cores_the_process_may_use_and_the_option_caps_them() -> None:
+    import os
+
+    from reportgen.engines import PARALLEL_FROM, workers_for
+
+    allowed = len(os.sched_getaffinity(0))
+    assert workers_for(PARALLEL_FROM - 1) == 1
+    assert workers_for(PARALLEL_FROM) == allowed
+    assert workers_for(PARALLEL_FROM, 1) == 1
+    assert workers_for(PARALLEL_FROM, 64) == allowed

@@ -62,6 +62,13 @@ OPTIONS = (
         " search is left out); `theme`: the theme's own search, which loads its whole index",
     ),
     Option(
+        "workers",
+        int,
+        0,
+        "processes that render a build of 200 or more reports: `0` uses every core the"
+        " process may use, a number caps them",
+    ),
+    Option(
         "nav_reports_limit",
         int,
         50,

@@ -25,9 +25,20 @@ PARALLEL_FROM = 200
 """From this many reports a one-off build renders on every core."""
 
 
-def workers_for(reports: int) -> int:
-    """How many processes render a one-off build: the process policy lives at the edge."""
-    return max(1, os.cpu_count() or 1) if reports >= PARALLEL_FROM else 1
+def workers_for(reports: int, cap: int = 0) -> int:
+    """How many processes render a one-off build: the process policy lives at the edge.
+
+    Every core the process may use (its CPU affinity, so `taskset` and container
+    limits count), from PARALLEL_FROM reports; `cap` (the `workers` option) limits
+    them, 0 meaning no limit.
+    """
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    if cap > 0:
+        cores = min(cores, cap)
+    return max(1, cores) if reports >= PARALLEL_FROM else 1
 
 
 class EngineFailedError(Exception):

@@ -174,6 +174,7 @@ class ReportgenConfig(base.Config):
     max_quote_words = c.Type(int, default=75)
     engine = c.Choice(("mkdocs", "zensical"), default="mkdocs")
     search = c.Choice(("pagefind", "theme"), default="pagefind")
+    workers = c.Type(int, default=0)
     """Which engine `reportgen build` uses; under `mkdocs build` this plugin runs anyway."""
 
 
@@ -227,7 +228,9 @@ class ReportgenPlugin(BasePlugin[ReportgenConfig]):
             analysis.project,
             _PREVIEW.render_cache if _PREVIEW.serving else self.build_render_cache,
             directory_urls=config.use_directory_urls,
-            workers=1 if _PREVIEW.serving else workers_for(len(analysis.project.reports)),
+            workers=1
+            if _PREVIEW.serving
+            else workers_for(len(analysis.project.reports), self.config.workers),
             nav_limit=self.config.nav_reports_limit,
             site=SiteInfo(config.site_name, config.site_url or None),
             search=self.config.search == "pagefind",

@@ -63,7 +63,9 @@ def build(
         rendered = render(
             analysis.project,
             directory_urls=bool(data.get("use_directory_urls", True)),
-            workers=workers_for(len(analysis.project.reports)),
+            workers=workers_for(
+                len(analysis.project.reports), int((plugin_options(data) or {}).get("workers", 0))
+            ),
             nav_limit=int((plugin_options(data) or {}).get("nav_reports_limit", 50)),
             site=SiteInfo.from_mkdocs_yml(data),
             search=(plugin_options(data) or {}).get("search", "pagefind") == "pagefind",
