@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.generate import REPO, generate
-from benchmarks.transfer import CHROMIUM_ARGS, Transfer, chromium, measure, served
+from benchmarks.transfer import Transfer, counted, measure, page_open, served
 
 HERE = Path(__file__).resolve().parent
 SEED = "reports/ice-local-police-data-sharing/"
@@ -62,30 +62,18 @@ def _build(site: Path, engine: str, out: Path) -> float:
 
 def _theme_query(site_url: str) -> Transfer:
     """(a)+(b) with the theme's search: page open, then one query in its search box."""
-    from playwright.sync_api import sync_playwright
+    seen = Transfer()
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS)
-        context = browser.new_context()
-        seen = Transfer()
-
-        def finished(request: Any) -> None:
-            sizes = request.sizes()
-            seen.by_url[request.url] = (
-                seen.by_url.get(request.url, 0)
-                + int(sizes["responseBodySize"])
-                + int(sizes["responseHeadersSize"])
-            )
-
-        context.on("requestfinished", finished)
-        page = context.new_page()
+    def steps(page: Any, current: Transfer) -> None:
         page.goto(site_url + SEED, wait_until="networkidle")
         page.wait_for_timeout(500)
         page.keyboard.press("/")
         page.keyboard.type(QUERY)
         page.wait_for_timeout(3000)
         page.wait_for_load_state("networkidle")
-        browser.close()
+        seen.by_url.update(current.by_url)
+
+    counted(site_url, steps)
     return seen
 
 
@@ -97,7 +85,7 @@ def one(size: int, workdir: Path) -> dict[str, Any]:
         before = site / f"before-{engine}"
         row[f"{engine}_before_build_s"] = round(_build(site, engine, before), 1)
         with served(before) as url:
-            page, _, _ = measure_or_page(url)
+            page = page_open(url, SEED)
             query = _theme_query(url)
         row[f"{engine}_before_a"] = page.matching(*INDEX_FILES)
         row[f"{engine}_before_b"] = query.matching(*INDEX_FILES)
@@ -116,31 +104,6 @@ def one(size: int, workdir: Path) -> dict[str, Any]:
         shutil.rmtree(before)
         shutil.rmtree(after)
     return row
-
-
-def measure_or_page(url: str) -> tuple[Transfer, None, None]:
-    """Just the report page open (the theme's search page has no query box of ours)."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS)
-        context = browser.new_context()
-        seen = Transfer()
-
-        def finished(request: Any) -> None:
-            sizes = request.sizes()
-            seen.by_url[request.url] = (
-                seen.by_url.get(request.url, 0)
-                + int(sizes["responseBodySize"])
-                + int(sizes["responseHeadersSize"])
-            )
-
-        context.on("requestfinished", finished)
-        page = context.new_page()
-        page.goto(url + SEED, wait_until="networkidle")
-        page.wait_for_timeout(1000)
-        browser.close()
-    return seen, None, None
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -11,7 +11,7 @@ import functools
 import http.server
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -68,8 +68,11 @@ def chromium() -> str:
     return found
 
 
-def measure(site_url: str, report_path: str, query: str) -> tuple[Transfer, Transfer, list[str]]:
-    """(a) a report page opened, (b) one query typed on the search page; and result links."""
+def counted(site_url: str, steps: Callable[[Any, Transfer], None]) -> None:
+    """Run `steps(page, transfer)` in Chromium, `transfer` counting every byte received.
+
+    Bodies and headers, from the page and its workers (Pagefind's), cache off.
+    """
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -82,12 +85,32 @@ def measure(site_url: str, report_path: str, query: str) -> tuple[Transfer, Tran
             size = int(sizes["responseBodySize"]) + int(sizes["responseHeadersSize"])
             current.by_url[request.url] = current.by_url.get(request.url, 0) + size
 
-        # Context events include requests made by the page's workers (Pagefind's).
         context.on("requestfinished", finished)
-        page = context.new_page()
+        steps(context.new_page(), current)
+        browser.close()
+
+
+def page_open(site_url: str, path: str) -> Transfer:
+    """(a): a page opened and left alone for a second."""
+    seen = Transfer()
+
+    def steps(page: Any, current: Transfer) -> None:
+        page.goto(site_url + path, wait_until="networkidle")
+        page.wait_for_timeout(1000)
+        seen.by_url.update(current.by_url)
+
+    counted(site_url, steps)
+    return seen
+
+
+def measure(site_url: str, report_path: str, query: str) -> tuple[Transfer, Transfer, list[str]]:
+    """(a) a report page opened, (b) one query typed on the search page; and result links."""
+    report, search, links = Transfer(), Transfer(), []
+
+    def steps(page: Any, current: Transfer) -> None:
         page.goto(site_url + report_path, wait_until="networkidle")
         page.wait_for_timeout(300)
-        report = Transfer(dict(current.by_url))
+        report.by_url.update(current.by_url)
         page.goto(site_url + "search/", wait_until="networkidle")
         page.wait_for_timeout(300)
         current.by_url.clear()
@@ -95,7 +118,10 @@ def measure(site_url: str, report_path: str, query: str) -> tuple[Transfer, Tran
         page.wait_for_selector("#search-results a.search-claim", timeout=20_000)
         page.wait_for_load_state("networkidle")
         page.wait_for_timeout(300)
-        search = Transfer(dict(current.by_url))
-        links = [a.get_attribute("href") or "" for a in page.query_selector_all("a.search-claim")]
-        browser.close()
+        search.by_url.update(current.by_url)
+        links.extend(
+            a.get_attribute("href") or "" for a in page.query_selector_all("a.search-claim")
+        )
+
+    counted(site_url, steps)
     return report, search, links
