@@ -14,7 +14,7 @@ import functools
 import hashlib
 import multiprocessing
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -44,7 +44,7 @@ from reportgen.sourcefmt import (
     preview,
     publisher,
 )
-from reportgen.urls import SiteInfo, absolute, page_address
+from reportgen.urls import SiteInfo, absolute, html_link, page_address
 
 # Characters Python-Markdown treats as syntax and accepts backslash escapes for;
 # `<`, `>` and `&` are turned into entities instead.
@@ -150,20 +150,6 @@ def report_path(report: Report) -> str:
     return f"reports/{report.slug}.md"
 
 
-def page_url(target: str, source: str, directory_urls: bool = True) -> str:
-    """The relative URL from one generated page to another, for links in raw HTML.
-
-    Engines rewrite `.md` links only in Markdown, so HTML blocks need the final
-    address: `reports/x.md` seen from `open-questions.md` is `../reports/x/`
-    with directory URLs and `reports/x.html` without.
-    """
-    here_address = page_address(source, directory_urls)
-    here = here_address.rsplit("/", 1)[0] if "/" in here_address else ""
-    there = page_address(target, directory_urls)
-    depth = len([part for part in here.split("/") if part])
-    return "../" * depth + there
-
-
 @functools.cache
 def environment() -> jinja2.Environment:
     """One compiled set of templates per process; they ship with the package and never change."""
@@ -189,7 +175,7 @@ def environment() -> jinja2.Environment:
         archive=archive,
         archived_copy=archived_copy,
         is_dead=is_dead,
-        page_url=page_url,
+        html_link=html_link,
         correction_anchor=correction_anchor,
     )
     return env
@@ -261,9 +247,7 @@ def render(
     for feeds and JSON-LD; `directory_urls` wins over its URL style. `search`
     adds the search page and the records its index is built from.
     """
-    site = SiteInfo(
-        site.name if site else SiteInfo.name, site.url if site else None, directory_urls
-    )
+    site = replace(site or SiteInfo(), directory_urls=directory_urls)
     rendered = _render(project, cache, site, max(1, workers))
     rendered.nav[:] = site_nav(project, list_reports_up_to=nav_limit, search=search)
     rendered.epoch = build_epoch(project)
@@ -389,12 +373,12 @@ def shared_pages(
             open_questions=open_questions,
         ),
         "open-questions.md": env.get_template("open-questions.md.j2").render(
-            reports=reports, open_questions=open_questions, directory_urls=directory_urls
+            reports=reports, open_questions=open_questions, site=site
         ),
         "corrections.md": env.get_template("corrections.md.j2").render(
             entries=correction_entries(reports),
             corrected_reports=sum(1 for r in reports if r.corrections),
-            directory_urls=directory_urls,
+            site=site,
             feed_url=CORRECTIONS_FEED,
         ),
         "search.md": env.get_template("search.md.j2").render(years=list(years)),

@@ -6,6 +6,7 @@ address, which depends on the site's URL style (`use_directory_urls`).
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +17,17 @@ def page_address(path: str, directory_urls: bool = True) -> str:
     if not directory_urls:
         return f"{stem}.html"
     return "" if stem == "index" else f"{stem.removesuffix('/index')}/"
+
+
+def html_link(target: str, source: str, site: SiteInfo) -> str:
+    """A link from one generated page to another, written into raw HTML of `source`."""
+    if site.source_links:
+        here = posixpath.dirname(source) or "."
+        return posixpath.relpath(target, here)
+    here_address = page_address(source, site.directory_urls)
+    here = here_address.rsplit("/", 1)[0] if "/" in here_address else ""
+    depth = len([part for part in here.split("/") if part])
+    return "../" * depth + page_address(target, site.directory_urls)
 
 
 def absolute(site_url: str | None, address: str) -> str:
@@ -31,6 +43,9 @@ class SiteInfo:
     url: str | None = None
     """The published address (`site_url`); feeds and JSON-LD need absolute links."""
     directory_urls: bool = True
+    source_links: bool = False
+    """Links in raw HTML name the target's Markdown file (`reports/x.md`), for engines that
+    resolve them like Markdown links (Zensical); else the final address (MkDocs)."""
 
     @classmethod
     def from_mkdocs_yml(cls, data: dict[str, Any]) -> SiteInfo:

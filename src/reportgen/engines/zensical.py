@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -67,7 +68,7 @@ def build(
                 len(analysis.project.reports), int((plugin_options(data) or {}).get("workers", 0))
             ),
             nav_limit=int((plugin_options(data) or {}).get("nav_reports_limit", 50)),
-            site=SiteInfo.from_mkdocs_yml(data),
+            site=replace(SiteInfo.from_mkdocs_yml(data), source_links=True),
             search=(plugin_options(data) or {}).get("search", "pagefind") == "pagefind",
         )
         write_pages(with_head_in_front_matter(rendered), docs)
