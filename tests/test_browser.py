@@ -9,7 +9,6 @@ from __future__ import annotations
 import functools
 import http.server
 import json
-import shutil
 import signal
 import threading
 from collections.abc import Iterator
@@ -18,23 +17,13 @@ from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from conftest import REPO, SEED_SLUG
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
 ARTIFACTS = REPO / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-    "--disable-quic",
-]
 PAGES = [
     "",
     f"reports/{SEED_SLUG}/",
@@ -44,13 +33,6 @@ PAGES = [
     "search/?q=Secure+Communities",
 ]
 PAGE_IDS = ["home", "report", "sources", "open-questions", "corrections", "search"]
-
-
-def chromium_path() -> str:
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    if found is None:
-        pytest.fail("Chromium is not installed; `make test` installs it with apt-get")
-    return found
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -81,14 +63,6 @@ def site_url(request: pytest.FixtureRequest) -> Iterator[str]:
     server, url = serve(request.getfixturevalue(fixture))
     yield url
     server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
 
 
 @pytest.fixture()

@@ -13,11 +13,14 @@ import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import feedparser
 import pytest
 from pyld import jsonld
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 from conftest import FIXTURES, run_reportgen, soup_of
 
@@ -240,39 +243,34 @@ def served_evidence(evidence_site: Path) -> Iterator[str]:
 
 
 @pytest.mark.browser
-def test_the_banner_links_to_the_corrected_claims_and_passes_axe(served_evidence: str) -> None:
+def test_the_banner_links_to_the_corrected_claims_and_passes_axe(
+    served_evidence: str, browser: Browser
+) -> None:
     from axe_playwright_python.sync_playwright import Axe
-    from playwright.sync_api import sync_playwright
 
-    from test_browser import CHROMIUM_ARGS, chromium_path
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        tab = browser.new_page(viewport={"width": 1000, "height": 700})
-        requests: list[str] = []
-        tab.on("request", lambda r: requests.append(r.url))
-        tab.goto(f"{served_evidence}reports/{SLUG}/")
-        link = tab.locator("aside.corrections a[href='#s2-1']")
-        assert link.inner_text() == "section 2, claim 1"
-        link.click()
-        tab.wait_for_function("location.hash === '#s2-1'")
-        claim = tab.locator("#s2-1")
-        assert "The policy limits detainers" in claim.inner_text()
-        assert claim.evaluate("e => e.matches(':target')")
-        box = claim.bounding_box()
-        assert box is not None and 0 <= box["y"] < 700
-        marker = tab.locator("a.citation[href='#src-3']").first
-        assert marker.inner_text() == "[3, sec. 3]"
-        tab.wait_for_load_state("networkidle")
-        tab.wait_for_timeout(500)
-        violations = [
-            (v["id"], [n["target"] for n in v["nodes"]])
-            for v in Axe().run(tab).response["violations"]
-            if v["impact"] in ("serious", "critical")
-            and not any(
-                len(n["target"][0]) > 1 for n in v["nodes"] if isinstance(n["target"][0], list)
-            )
-        ]
-        assert violations == []
-        assert all(r.startswith(served_evidence) for r in requests), requests
-        browser.close()
+    tab = browser.new_page(viewport={"width": 1000, "height": 700})
+    requests: list[str] = []
+    tab.on("request", lambda r: requests.append(r.url))
+    tab.goto(f"{served_evidence}reports/{SLUG}/")
+    link = tab.locator("aside.corrections a[href='#s2-1']")
+    assert link.inner_text() == "section 2, claim 1"
+    link.click()
+    tab.wait_for_function("location.hash === '#s2-1'")
+    claim = tab.locator("#s2-1")
+    assert "The policy limits detainers" in claim.inner_text()
+    assert claim.evaluate("e => e.matches(':target')")
+    box = claim.bounding_box()
+    assert box is not None and 0 <= box["y"] < 700
+    marker = tab.locator("a.citation[href='#src-3']").first
+    assert marker.inner_text() == "[3, sec. 3]"
+    tab.wait_for_load_state("networkidle")
+    tab.wait_for_timeout(500)
+    violations = [
+        (v["id"], [n["target"] for n in v["nodes"]])
+        for v in Axe().run(tab).response["violations"]
+        if v["impact"] in ("serious", "critical")
+        and not any(len(n["target"][0]) > 1 for n in v["nodes"] if isinstance(n["target"][0], list))
+    ]
+    assert violations == []
+    assert all(r.startswith(served_evidence) for r in requests), requests
+    tab.close()

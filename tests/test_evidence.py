@@ -97,7 +97,7 @@ def test_a_quoted_source_link_opens_at_the_highlighted_passage(
 ) -> None:
     from playwright.sync_api import sync_playwright
 
-    from test_browser import CHROMIUM_ARGS, chromium_path
+    from conftest import CHROMIUM_ARGS, chromium_path
 
     site_url, source_url = quoted_site
     with sync_playwright() as playwright:

@@ -10,11 +10,15 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import bibtexparser
 import feedparser
 import pytest
 from bs4 import BeautifulSoup
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 from conftest import SEED_SLUG, run_reportgen, soup_of
 
@@ -174,66 +178,56 @@ def served(site: Path) -> Iterator[str]:
 
 
 @pytest.mark.browser
-def test_search_finds_the_seed_claim_and_its_permalink_works(served: str) -> None:
-    from playwright.sync_api import sync_playwright
-
-    from test_browser import CHROMIUM_ARGS, chromium_path
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        tab = browser.new_page()
-        requests: list[str] = []
-        tab.on("request", lambda r: requests.append(r.url))
-        tab.goto(f"{served}search/")
-        tab.fill("#search-query", "Secure Communities detainers")
-        first = tab.locator("#search-results a.search-claim").first
-        first.wait_for(timeout=20_000)
-        assert "Secure" in first.inner_text()
-        assert tab.locator("#search-results mark").count() >= 2
-        href = first.get_attribute("href") or ""
-        assert href.startswith(f"{served}reports/{SEED_SLUG}/#")
-        claim_id = href.rsplit("#", 1)[1]
-        assert "?q=Secure+Communities+detainers" in tab.url
-        first.click()
-        tab.wait_for_function("id => location.hash === '#' + id", arg=claim_id)
-        claim = tab.locator(f"[id='{claim_id}']")
-        assert "Secure Communities" in claim.inner_text()
-        assert claim.evaluate("e => e.matches(':target')")
-        # Filters: a year with no report finds nothing; the seed's year finds it.
-        tab.goto(f"{served}search/?q=Secure+Communities&year=2026")
-        tab.locator("#search-results a.search-claim").first.wait_for(timeout=20_000)
-        tab.goto(f"{served}search/?q=fingerprints&source=aic-secure-communities-2011")
-        tab.locator("#search-results a.search-claim").first.wait_for(timeout=20_000)
-        assert all(url.startswith(served) for url in requests), requests
-        browser.close()
+def test_search_finds_the_seed_claim_and_its_permalink_works(served: str, browser: Browser) -> None:
+    tab = browser.new_page()
+    requests: list[str] = []
+    tab.on("request", lambda r: requests.append(r.url))
+    tab.goto(f"{served}search/")
+    tab.fill("#search-query", "Secure Communities detainers")
+    first = tab.locator("#search-results a.search-claim").first
+    first.wait_for(timeout=20_000)
+    assert "Secure" in first.inner_text()
+    assert tab.locator("#search-results mark").count() >= 2
+    href = first.get_attribute("href") or ""
+    assert href.startswith(f"{served}reports/{SEED_SLUG}/#")
+    claim_id = href.rsplit("#", 1)[1]
+    assert "?q=Secure+Communities+detainers" in tab.url
+    first.click()
+    tab.wait_for_function("id => location.hash === '#' + id", arg=claim_id)
+    claim = tab.locator(f"[id='{claim_id}']")
+    assert "Secure Communities" in claim.inner_text()
+    assert claim.evaluate("e => e.matches(':target')")
+    # Filters: a year with no report finds nothing; the seed's year finds it.
+    tab.goto(f"{served}search/?q=Secure+Communities&year=2026")
+    tab.locator("#search-results a.search-claim").first.wait_for(timeout=20_000)
+    tab.goto(f"{served}search/?q=fingerprints&source=aic-secure-communities-2011")
+    tab.locator("#search-results a.search-claim").first.wait_for(timeout=20_000)
+    assert all(url.startswith(served) for url in requests), requests
+    tab.close()
 
 
 @pytest.mark.browser
-def test_the_feed_is_discovered_from_the_head_and_the_citation_copies(served: str) -> None:
+def test_the_feed_is_discovered_from_the_head_and_the_citation_copies(
+    served: str, browser: Browser
+) -> None:
     import urllib.request
 
-    from playwright.sync_api import sync_playwright
-
-    from test_browser import CHROMIUM_ARGS, chromium_path
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        context = browser.new_context()
-        context.grant_permissions(["clipboard-read", "clipboard-write"], origin=served.rstrip("/"))
-        tab = context.new_page()
-        tab.goto(f"{served}reports/{SEED_SLUG}/")
-        feeds = tab.eval_on_selector_all(
-            "head link[rel=alternate][type='application/atom+xml']",
-            "links => links.map(l => l.href)",
-        )
-        assert feeds[0] == f"{served}feeds/reports.xml"
-        with urllib.request.urlopen(feeds[0], timeout=10) as response:
-            parsed = feedparser.parse(response.read())
-        assert parsed.entries[0].title == TITLE
-        button = tab.locator("button.cite-copy")
-        button.focus()
-        tab.keyboard.press("Enter")
-        tab.locator(".cite-status").filter(has_text="Copied.").wait_for(timeout=5_000)
-        copied = tab.evaluate("navigator.clipboard.readText()")
-        assert copied == f"reportgen briefs. \u201c{TITLE}\u201d 24 November 2026. {PAGE}"
-        browser.close()
+    context = browser.new_context()
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=served.rstrip("/"))
+    tab = context.new_page()
+    tab.goto(f"{served}reports/{SEED_SLUG}/")
+    feeds = tab.eval_on_selector_all(
+        "head link[rel=alternate][type='application/atom+xml']",
+        "links => links.map(l => l.href)",
+    )
+    assert feeds[0] == f"{served}feeds/reports.xml"
+    with urllib.request.urlopen(feeds[0], timeout=10) as response:
+        parsed = feedparser.parse(response.read())
+    assert parsed.entries[0].title == TITLE
+    button = tab.locator("button.cite-copy")
+    button.focus()
+    tab.keyboard.press("Enter")
+    tab.locator(".cite-status").filter(has_text="Copied.").wait_for(timeout=5_000)
+    copied = tab.evaluate("navigator.clipboard.readText()")
+    assert copied == f"reportgen briefs. \u201c{TITLE}\u201d 24 November 2026. {PAGE}"
+    context.close()

@@ -7,14 +7,13 @@ Each check is a small generator over the project so new rules stay local;
 from __future__ import annotations
 
 import datetime
-import difflib
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from urllib.parse import urlsplit
 
-from reportgen.check_evidence import check_evidence, excerpt
-from reportgen.diagnostics import error, warning
+from reportgen.check_evidence import check_evidence, excerpt, in_future
+from reportgen.diagnostics import error, suggest, warning
 from reportgen.model import Bibliography, Diagnostic, Position, Project, Report, Source
 
 SAFE_SCHEMES = ("http", "https")
@@ -157,15 +156,10 @@ def _dates(report: Report, today: datetime.date) -> Iterator[Diagnostic]:
             report.position_of("last_checked"),
             "sources are checked when or after a report is published",
         )
-    tomorrow = today + datetime.timedelta(days=1)
-    for name, value in (("published", published), ("last_checked", checked)):
-        if value > tomorrow:
-            yield error(
-                "date-order",
-                f"{name} {value.isoformat()} is in the future (today is {today.isoformat()})",
-                report.position_of(name),
-                "use the date the work was done",
-            )
+    for name in ("published", "last_checked"):
+        yield from in_future(
+            name, getattr(report, name), report.position_of(name), today, "the work was done"
+        )
 
 
 def _placeholders(report: Report) -> Iterator[Diagnostic]:
@@ -205,15 +199,6 @@ def _unknown_sources(report: Report, bibliography: Bibliography) -> Iterator[Dia
                 citation.position,
                 suggest(citation.key, keys),
             )
-
-
-def suggest(key: str, keys: list[str]) -> str | None:
-    """A did-you-mean hint; case-only differences first, since BibTeX users hit them most."""
-    for candidate in keys:
-        if candidate.casefold() == key.casefold():
-            return f"keys are case-sensitive: did you mean '{candidate}'?"
-    close = difflib.get_close_matches(key, keys, n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'?" if close else None
 
 
 def _open_questions(report: Report) -> Iterator[Diagnostic]:

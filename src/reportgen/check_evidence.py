@@ -9,11 +9,10 @@ its links would land nowhere.
 from __future__ import annotations
 
 import datetime
-import difflib
 from collections.abc import Iterator
 
-from reportgen.diagnostics import error, warning
-from reportgen.model import Diagnostic, Report
+from reportgen.diagnostics import error, suggest, warning
+from reportgen.model import Diagnostic, Position, Report
 
 SHORT_QUOTE_WORDS = 4
 """A quote this short likely occurs more than once in its source."""
@@ -76,11 +75,23 @@ def _notes(report: Report) -> Iterator[Diagnostic]:
             )
 
 
+def in_future(
+    what: str, date: str, position: Position, today: datetime.date, when: str
+) -> Iterator[Diagnostic]:
+    """A date after tomorrow (time zones allow a day): nothing checked can have happened then."""
+    if datetime.date.fromisoformat(date) > today + datetime.timedelta(days=1):
+        yield error(
+            "date-order",
+            f"{what} {date} is in the future (today is {today.isoformat()})",
+            position,
+            f"use the date {when}",
+        )
+
+
 def _corrections(report: Report, today: datetime.date) -> Iterator[Diagnostic]:
     """Each correction names existing claims and a date between publication and today."""
     ids = [claim.id for claim in report.claims]
     known = set(ids)
-    tomorrow = today + datetime.timedelta(days=1)
     for correction in report.corrections:
         when = datetime.date.fromisoformat(correction.date)
         if when < datetime.date.fromisoformat(report.published):
@@ -90,24 +101,22 @@ def _corrections(report: Report, today: datetime.date) -> Iterator[Diagnostic]:
                 correction.position,
                 "a correction is made after the report is published",
             )
-        elif when > tomorrow:
-            yield error(
-                "date-order",
-                f"correction dated {correction.date} is in the future"
-                f" (today is {today.isoformat()})",
+        else:
+            yield from in_future(
+                "correction dated",
+                correction.date,
                 correction.position,
-                "use the date the correction was made",
+                today,
+                "the correction was made",
             )
         for claim_id, position in correction.claims:
             if claim_id in known:
                 continue
-            close = difflib.get_close_matches(claim_id, ids, n=1, cutoff=0.5)
             yield error(
                 "correction-unknown-claim",
                 f"the correction of {correction.date} names claim '{claim_id}',"
                 " which this report does not have",
                 position,
-                f"did you mean '{close[0]}'?"
-                if close
-                else "use a claim's id: its 'id:', or the one in its permalink (s1-2, oq-1)",
+                suggest(claim_id, ids)
+                or "use a claim's id: its 'id:', or the one in its permalink (s1-2, oq-1)",
             )

@@ -6,6 +6,7 @@ live in one place and are covered by exact-output tests.
 
 from __future__ import annotations
 
+import difflib
 import json
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -166,3 +167,12 @@ def render(diagnostics: Sequence[Diagnostic], output_format: str) -> str:
     if output_format == "github":
         return format_github(diagnostics)
     return format_text(diagnostics)
+
+
+def suggest(key: str, keys: list[str]) -> str | None:
+    """A did-you-mean hint; case-only differences first, since BibTeX users hit them most."""
+    for candidate in keys:
+        if candidate.casefold() == key.casefold():
+            return f"keys are case-sensitive: did you mean '{candidate}'?"
+    close = difflib.get_close_matches(key, keys, n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else None

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from dataclasses import dataclass
 
 from feedgen.feed import FeedGenerator
 
-from reportgen.model import Report
-from reportgen.numbering import correction_anchor
+from reportgen.model import Correction, Report
+from reportgen.numbering import claim_names, correction_anchor
 from reportgen.sourcefmt import human_date
-from reportgen.urls import absolute, page_address
+from reportgen.urls import SiteInfo, absolute, page_address
 
 CORRECTIONS_FEED = "feeds/corrections.xml"
 REPORTS_FEED = "feeds/reports.xml"
@@ -30,71 +31,94 @@ def _moment(date: str) -> datetime.datetime:
     return datetime.datetime.fromisoformat(date).replace(tzinfo=datetime.UTC)
 
 
-def corrections_feed(
-    reports: list[Report],
-    *,
-    site_name: str,
-    site_url: str | None,
-    directory_urls: bool = True,
-) -> str:
-    """Every correction of every report, newest first, as an Atom document."""
-    items = [
-        (correction, report, index)
+@dataclass(frozen=True)
+class CorrectionEntry:
+    """One correction of the site, as the corrections page and feed list it."""
+
+    report: Report
+    correction: Correction
+    anchor: str
+    names: dict[str, str]
+    """Claim id -> its place in the report, for link texts."""
+
+
+def correction_entries(reports: list[Report]) -> list[CorrectionEntry]:
+    """Every correction of the site, newest first; same-day ones by report title."""
+    entries = [
+        CorrectionEntry(report, correction, correction_anchor(report, index), claim_names(report))
         for report in reports
         for index, correction in enumerate(report.corrections)
     ]
-    items.sort(key=lambda item: (item[0].date, item[1].slug), reverse=True)
+    by_title = sorted(entries, key=lambda e: (e.report.title.casefold(), e.report.slug))
+    return sorted(by_title, key=lambda e: e.correction.date, reverse=True)
+
+
+def _feed(
+    site: SiteInfo, name: str, subtitle: str, path: str, alternate: str, updated: str
+) -> FeedGenerator:
+    """A feed of the site with what Atom requires; entries are added newest last."""
     feed = FeedGenerator()
-    feed.id(f"urn:uuid:{uuid.uuid5(_NAMESPACE, 'corrections')}")
-    feed.title(f"{site_name}: corrections")
-    feed.subtitle("Dated corrections of published reports, newest first.")
-    feed.link(href=absolute(site_url, CORRECTIONS_FEED), rel="self")
-    feed.link(href=absolute(site_url, page_address("corrections.md", directory_urls)))
-    feed.author({"name": site_name})
+    feed.id(f"urn:uuid:{uuid.uuid5(_NAMESPACE, name)}")
+    feed.title(f"{site.name}: {name}")
+    feed.subtitle(subtitle)
+    feed.link(href=absolute(site.url, path), rel="self")
+    feed.link(href=absolute(site.url, alternate))
+    feed.author({"name": site.name})
     feed.language("en")
-    dates = [c.date for c, _, _ in items] or [r.published for r in reports] or ["1970-01-01"]
-    feed.updated(_moment(max(dates)))
-    for correction, report, index in reversed(items):  # feedgen prepends each new entry
-        anchor = correction_anchor(report, index)
-        page = page_address(f"reports/{report.slug}.md", directory_urls)
-        entry = feed.add_entry()
-        entry.id(f"urn:uuid:{uuid.uuid5(_NAMESPACE, f'{report.slug}#{anchor}')}")
-        entry.title(f"Correction to: {report.title}")
-        entry.link(href=absolute(site_url, f"{page}#{anchor}"))
-        entry.updated(_moment(correction.date))
-        entry.published(_moment(correction.date))
-        entry.summary(correction.text)
+    feed.updated(_moment(updated))
+    return feed
+
+
+def _page(site: SiteInfo, report: Report, anchor: str = "") -> str:
+    address = page_address(f"reports/{report.slug}.md", site.directory_urls)
+    return absolute(site.url, address + (f"#{anchor}" if anchor else ""))
+
+
+def _xml(feed: FeedGenerator) -> str:
     xml: bytes = feed.atom_str(pretty=True)
     return xml.decode("utf-8")
 
 
-def reports_feed(
-    reports: list[Report],
-    *,
-    site_name: str,
-    site_url: str | None,
-    directory_urls: bool = True,
-) -> str:
+def corrections_feed(reports: list[Report], site: SiteInfo) -> str:
+    """Every correction of every report, newest first, as an Atom document."""
+    entries = correction_entries(reports)
+    dates = [e.correction.date for e in entries] or [r.published for r in reports]
+    feed = _feed(
+        site,
+        "corrections",
+        "Dated corrections of published reports, newest first.",
+        CORRECTIONS_FEED,
+        page_address("corrections.md", site.directory_urls),
+        max(dates or ["1970-01-01"]),
+    )
+    for item in reversed(entries):  # feedgen prepends each new entry
+        entry = feed.add_entry()
+        entry.id(f"urn:uuid:{uuid.uuid5(_NAMESPACE, f'{item.report.slug}#{item.anchor}')}")
+        entry.title(f"Correction to: {item.report.title}")
+        entry.link(href=_page(site, item.report, item.anchor))
+        entry.updated(_moment(item.correction.date))
+        entry.published(_moment(item.correction.date))
+        entry.summary(item.correction.text)
+    return _xml(feed)
+
+
+def reports_feed(reports: list[Report], site: SiteInfo) -> str:
     """New and updated reports, most recently changed first, with their summaries."""
     changed = sorted(reports, key=lambda r: (r.modified, r.published, r.slug), reverse=True)
     listed = changed[:REPORTS_IN_FEED]
-    feed = FeedGenerator()
-    feed.id(f"urn:uuid:{uuid.uuid5(_NAMESPACE, 'reports')}")
-    feed.title(f"{site_name}: reports")
-    feed.subtitle("New and updated research briefs, each claim tied to its sources.")
-    feed.link(href=absolute(site_url, REPORTS_FEED), rel="self")
-    feed.link(href=absolute(site_url, ""))
-    feed.author({"name": site_name})
-    feed.language("en")
-    dates = [r.modified for r in listed] or ["1970-01-01"]
-    feed.updated(_moment(max(dates)))
+    feed = _feed(
+        site,
+        "reports",
+        "New and updated research briefs, each claim tied to its sources.",
+        REPORTS_FEED,
+        "",
+        max([r.modified for r in listed] or ["1970-01-01"]),
+    )
     for report in reversed(listed):  # feedgen prepends each new entry
         entry = feed.add_entry()
         entry.id(f"urn:uuid:{uuid.uuid5(_NAMESPACE, report.slug)}")
         entry.title(report.title)
-        entry.link(
-            href=absolute(site_url, page_address(f"reports/{report.slug}.md", directory_urls))
-        )
+        entry.link(href=_page(site, report))
         entry.published(_moment(report.published))
         entry.updated(_moment(report.modified))
         for name in report.authors:
@@ -102,5 +126,4 @@ def reports_feed(
         summary = " ".join(claim.text for claim in report.summary)
         checked = f"Sources last checked {human_date(report.last_checked)}."
         entry.summary(f"{summary} {checked}")
-    xml: bytes = feed.atom_str(pretty=True)
-    return xml.decode("utf-8")
+    return _xml(feed)

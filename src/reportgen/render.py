@@ -23,11 +23,16 @@ import jinja2
 from markupsafe import Markup, escape
 
 from reportgen import citing
-from reportgen.feeds import CORRECTIONS_FEED, REPORTS_FEED, corrections_feed, reports_feed
-from reportgen.model import Correction, Diagnostic, Project, Report, Source
+from reportgen.feeds import (
+    CORRECTIONS_FEED,
+    REPORTS_FEED,
+    correction_entries,
+    corrections_feed,
+    reports_feed,
+)
+from reportgen.model import Diagnostic, Project, Report, Source
 from reportgen.numbering import (
     ReportView,
-    claim_names,
     correction_anchor,
     number_sources,
     report_view,
@@ -186,27 +191,6 @@ RenderCache = dict[str, tuple[str, dict[str, str]]]
 server re-render only the reports whose content or cited sources changed."""
 
 
-@dataclass(frozen=True)
-class CorrectionEntry:
-    """One correction on the site-wide corrections page."""
-
-    report: Report
-    correction: Correction
-    anchor: str
-    names: dict[str, str]
-
-
-def correction_entries(reports: list[Report]) -> list[CorrectionEntry]:
-    """Every correction of the site, newest first; same-day ones by report title."""
-    entries = [
-        CorrectionEntry(report, correction, correction_anchor(report, index), claim_names(report))
-        for report in reports
-        for index, correction in enumerate(report.corrections)
-    ]
-    by_title = sorted(entries, key=lambda e: (e.report.title.casefold(), e.report.slug))
-    return sorted(by_title, key=lambda e: e.correction.date, reverse=True)
-
-
 @dataclass
 class Rendered:
     """Everything the citation engine produces for one project."""
@@ -358,7 +342,6 @@ def shared_pages(
 ) -> dict[str, str]:
     """The home page, the open-questions and corrections hubs, the year pages and feeds."""
     site = site or SiteInfo()
-    directory_urls = site.directory_urls
     env = environment()
     reports = [view.report for view in ordered]
     views = {view.report.slug: view for view in ordered}
@@ -382,12 +365,8 @@ def shared_pages(
             feed_url=CORRECTIONS_FEED,
         ),
         "search.md": env.get_template("search.md.j2").render(years=list(years)),
-        CORRECTIONS_FEED: corrections_feed(
-            reports, site_name=site.name, site_url=site.url, directory_urls=directory_urls
-        ),
-        REPORTS_FEED: reports_feed(
-            reports, site_name=site.name, site_url=site.url, directory_urls=directory_urls
-        ),
+        CORRECTIONS_FEED: corrections_feed(reports, site),
+        REPORTS_FEED: reports_feed(reports, site),
     }
     year_template = env.get_template("year.md.j2")
     for year, listed in years.items():

@@ -15,6 +15,7 @@ can never become the base of the next one.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -40,6 +41,7 @@ def _digest(*parts: bytes) -> str:
     return hasher.hexdigest()
 
 
+@functools.cache
 def _package_files() -> bytes:
     """Reportgen's templates and theme files: editing them changes every page."""
     files = sorted(
@@ -162,11 +164,17 @@ def write_page(session: Session, path: str, text: str, head: str = "") -> None:
     before = session.previous.pages.get(path) if session.previous else None
     if before == sign and target.is_file():
         return  # unchanged: keeps its old time, MkDocs' dirty build skips it
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if target.is_file() and target.read_text(encoding="utf-8") == text:
+    if not write_if_changed(target, text):
         os.utime(target)  # same text, new head data: newer than its page, so rebuilt
-    else:
-        target.write_text(text, encoding="utf-8")
+
+
+def write_if_changed(target: Path, text: str) -> bool:
+    """Write `text` unless the file already holds it (its time then stays, for dirty builds)."""
+    if target.is_file() and target.read_text(encoding="utf-8") == text:
+        return False
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    return True
 
 
 def remove_gone(session: Session, staging: Path) -> None:

@@ -67,10 +67,7 @@ class _Preview:
         if self.directory is None:
             self.directory = Path(tempfile.mkdtemp(prefix="reportgen-preview-"))
         target = self.directory / path
-        if not target.exists() or target.read_text(encoding="utf-8") != text:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
-        elif self.stale:
+        if not incremental.write_if_changed(target, text) and self.stale:
             os.utime(target)  # newer than its built page: a dirty rebuild redoes it
         return File(
             path,
@@ -224,6 +221,9 @@ class ReportgenPlugin(BasePlugin[ReportgenConfig]):
         if not analysis.ok:
             raise PluginError("reportgen check failed:\n" + format_text(analysis.diagnostics))
         _PREVIEW.stale, _PREVIEW.problems = bool(_PREVIEW.problems), ()
+        self.site = SiteInfo(
+            config.site_name, config.site_url or None, bool(config.use_directory_urls)
+        )
         rendered = render(
             analysis.project,
             _PREVIEW.render_cache if _PREVIEW.serving else self.build_render_cache,
@@ -232,11 +232,8 @@ class ReportgenPlugin(BasePlugin[ReportgenConfig]):
             if _PREVIEW.serving
             else workers_for(len(analysis.project.reports), self.config.workers),
             nav_limit=self.config.nav_reports_limit,
-            site=SiteInfo(config.site_name, config.site_url or None),
+            site=self.site,
             search=self.config.search == "pagefind",
-        )
-        self.site = SiteInfo(
-            config.site_name, config.site_url or None, bool(config.use_directory_urls)
         )
         self.pages, self.head, self.records = rendered.pages, rendered.head, rendered.records
         if self.records:

@@ -23,6 +23,7 @@ import yaml
 
 from reportgen.engines import EngineFailedError, workers_for
 from reportgen.engines.search import index_site
+from reportgen.options import OPTIONS
 from reportgen.pipeline import Analysis
 from reportgen.render import Rendered, render, write_pages
 from reportgen.siteconfig import plugin_options, read_mkdocs_yml
@@ -61,15 +62,14 @@ def build(
         if source_docs.is_dir():
             shutil.copytree(source_docs, docs)
         docs.mkdir(exist_ok=True)
+        chosen = {**{o.name: o.default for o in OPTIONS}, **(plugin_options(data) or {})}
         rendered = render(
             analysis.project,
             directory_urls=bool(data.get("use_directory_urls", True)),
-            workers=workers_for(
-                len(analysis.project.reports), int((plugin_options(data) or {}).get("workers", 0))
-            ),
-            nav_limit=int((plugin_options(data) or {}).get("nav_reports_limit", 50)),
+            workers=workers_for(len(analysis.project.reports), int(chosen["workers"])),
+            nav_limit=int(chosen["nav_reports_limit"]),
             site=replace(SiteInfo.from_mkdocs_yml(data), source_links=True),
-            search=(plugin_options(data) or {}).get("search", "pagefind") == "pagefind",
+            search=chosen["search"] == "pagefind",
         )
         write_pages(with_head_in_front_matter(rendered), docs)
         for asset in ASSETS:
