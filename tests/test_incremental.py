@@ -156,12 +156,22 @@ def test_a_cache_from_another_reportgen_is_not_trusted(tmp_path: Path) -> None:
     build(root, "out", "--cache", ".cache")
     manifest = root / ".cache" / "manifest.json"
     data = json.loads(manifest.read_text(encoding="utf-8"))
-    data["fingerprint"] = "built-by-another-version"
+    data["data"]["fingerprint"] = "built-by-another-version"
     manifest.write_text(json.dumps(data), encoding="utf-8")
     _claim(root)
     note = build(root, "out", "--cache", ".cache")
     assert note.endswith("(full build; the cache is ready for the next one)")
     build(root, "full")
+    assert stable(root / "out") == stable(root / "full")
+    # Written by other code (another version, or an edited install): every file of it ignored.
+    for name in ("manifest.json", "load.json", "rendered.json"):
+        data = json.loads((root / ".cache" / name).read_text(encoding="utf-8"))
+        data["salt"] = "another-reportgen"
+        (root / ".cache" / name).write_text(json.dumps(data), encoding="utf-8")
+    edit(root / SEED_CONTENT, "formal\n    287(g) deputisation", "formal\n    287(g) agreements")
+    note = build(root, "out", "--cache", ".cache")
+    assert note.endswith("(full build; the cache is ready for the next one)")
+    build(root, "full", "--force")
     assert stable(root / "out") == stable(root / "full")
 
 

@@ -24,6 +24,7 @@ from bibtexparser.entrypoint import parse_string
 from reportgen import latex
 from reportgen.dates import MONTHS
 from reportgen.diagnostics import error, warning
+from reportgen.loadcache import BIBLIOGRAPHY, LoadCache
 from reportgen.model import Bibliography, Diagnostic, Name, Position, Source
 from reportgen.names import parse_names
 from reportgen.settings import Settings
@@ -186,7 +187,10 @@ class _Raw:
 
 
 def load_bibliography(
-    path: Path, settings: Settings, texts: dict[str, str] | None = None
+    path: Path,
+    settings: Settings,
+    texts: dict[str, str] | None = None,
+    memo: LoadCache | None = None,
 ) -> tuple[Bibliography, list[Diagnostic]]:
     """Every well-formed entry, plus a diagnostic for each block or field that failed."""
     shown = settings.display(path)
@@ -198,7 +202,10 @@ def load_bibliography(
     assert text is not None
     if texts is not None:
         texts[shown] = text
-    return parse_bibliography(text, shown)
+    if memo is None:
+        return parse_bibliography(text, shown)
+    found = memo.memo("bib", shown, text, lambda: parse_bibliography(text, shown), BIBLIOGRAPHY)
+    return found[0], list(found[1])
 
 
 def parse_bibliography(text: str, shown: str) -> tuple[Bibliography, list[Diagnostic]]:

@@ -10,6 +10,7 @@ import datetime
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
+from typing import Protocol
 from urllib.parse import urlsplit
 
 from reportgen.check_evidence import check_evidence, excerpt, in_future
@@ -77,11 +78,40 @@ def check(
     out: list[Diagnostic] = []
     for report in project.reports:
         out.extend(check_report(report, project.bibliography, max_quote_words=max_quote_words))
-    out.extend(_duplicate_slugs(project.reports))
+    out.extend(duplicate_slugs(project.reports))
     out.extend(check_bibliography(project.bibliography))
     if complete and project.bibliography.readable:
-        out.extend(_unused_sources(project))
+        cited = {key for report in project.reports for key in cited_keys(report)}
+        out.extend(unused_sources(cited, project.bibliography.sources.values()))
     return out
+
+
+class ReportLike(Protocol):
+    """What the rules across reports read of each: a report, or its cached facts."""
+
+    @property
+    def slug(self) -> str: ...
+    @property
+    def path(self) -> str: ...
+    @property
+    def position(self) -> Position: ...
+
+
+class SourceLike(Protocol):
+    """What the unused-source rule reads of an entry: a `Source`, or its cached facts."""
+
+    @property
+    def key(self) -> str: ...
+    @property
+    def entry_type(self) -> str: ...
+    @property
+    def position(self) -> Position: ...
+    @property
+    def parents(self) -> tuple[str, ...]: ...
+
+
+def cited_keys(report: Report) -> set[str]:
+    return {citation.key for claim in report.claims for citation in claim.citations}
 
 
 def check_report(
@@ -239,8 +269,8 @@ def _duplicate_anchors(report: Report) -> Iterator[Diagnostic]:
         seen[claim.id] = f"the claim at line {claim.position.line}"
 
 
-def _duplicate_slugs(reports: Iterable[Report]) -> Iterator[Diagnostic]:
-    first: dict[str, Report] = {}
+def duplicate_slugs(reports: Iterable[ReportLike]) -> Iterator[Diagnostic]:
+    first: dict[str, ReportLike] = {}
     for report in reports:
         if report.slug in first:
             yield error(
@@ -340,11 +370,8 @@ def url_problem(url: str) -> str | None:
     return None
 
 
-def _unused_sources(project: Project) -> Iterator[Diagnostic]:
-    sources = project.bibliography.sources
-    cited = {
-        c.key for report in project.reports for claim in report.claims for c in claim.citations
-    }
+def unused_sources(cited: set[str], entries: Iterable[SourceLike]) -> Iterator[Diagnostic]:
+    sources = {source.key: source for source in entries}
     used = set(cited)
     for key in cited:  # citing an entry uses what it inherits from
         used.update(sources[key].parents if key in sources else ())

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import shutil
 import signal
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,10 +30,19 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 
+GC_THRESHOLDS = (200_000, 30, 30)
+"""Python's default (700, 10, 10) runs the cycle collector every few hundred objects:
+loading 1,000 reports makes millions and spent a third of `check` collecting
+nothing (3.9 s -> 2.8 s at N=1,000). A short-lived command keeps what it loads
+to the end anyway; mypy tunes its collector the same way."""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     previous = _catch_termination()
+    thresholds = gc.get_threshold()
+    gc.set_threshold(*GC_THRESHOLDS)
     try:
         result: int = args.handler(args)
         return result
@@ -70,6 +80,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return EXIT_INTERNAL
     finally:
+        gc.set_threshold(*thresholds)
         for sig, handler in previous.items():
             signal.signal(sig, handler)
 
@@ -143,6 +154,14 @@ def _parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="check content and bibliography; print diagnostics")
     common(check)
     check.add_argument("--format", choices=FORMATS, default="text", dest="output_format")
+    check.add_argument(
+        "--cache",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="remember each file's findings here (CI caches): unchanged files are not parsed"
+        " again; the diagnostics are the same as without it (share it with `build --cache`)",
+    )
     check.set_defaults(handler=_check)
 
     build = sub.add_parser("build", help="check, render and build the site with MkDocs")
@@ -170,8 +189,9 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         default=None,
         metavar="DIR",
-        help="keep what the build needs between runs here (CI caches): only the pages an edit"
-        " touched are rebuilt, and the site equals a full build (MkDocs engine)",
+        help="keep what the build needs between runs here (CI caches): unchanged files are not"
+        " parsed again, only the pages an edit touched are rebuilt (MkDocs engine), and the"
+        " site equals a full build",
     )
     build.add_argument(
         "--progress",
@@ -245,23 +265,58 @@ def load_settings(config_file: Path) -> Settings:
     return open_site(config_file).settings
 
 
-def _analyse(args: argparse.Namespace, site: SiteConfig | None = None) -> Analysis:
-    """Check with the strictness of the flag or of mkdocs.yml: the flag only adds to it."""
+def _analyse(
+    args: argparse.Namespace, site: SiteConfig | None = None, cache: Path | None = None
+) -> Analysis:
+    """Check with the strictness of the flag or of mkdocs.yml: the flag only adds to it.
+
+    With a `cache` folder, parses are remembered there between runs.
+    """
+    from reportgen.loadcache import LoadCache
     from reportgen.pipeline import analyse, site_diagnostics
 
     site = site or open_site(args.config_file)
     shown = site.settings.display(site.config_file.resolve())
-    return analyse(
+    memo = LoadCache(cache) if cache is not None else None
+    analysis = analyse(
         site.settings,
         strict=args.strict or site.strict,
         site=site_diagnostics(site.site.url, shown),
+        memo=memo,
     )
+    if memo is not None:
+        _save_cache(memo.save, cache)
+    return analysis
+
+
+def _save_cache(save: Callable[[], None], cache: Path | None) -> None:
+    """A cache that cannot be written costs the next run time, never this run its result."""
+    try:
+        save()
+    except OSError as exc:
+        problem = site_output.environment_problem(exc) or str(exc)
+        print(f"reportgen: warning: cache {cache} not updated: {problem}", file=sys.stderr)
 
 
 def _check(args: argparse.Namespace) -> int:
-    analysis = _analyse(args)
-    sys.stdout.write(render(analysis.diagnostics, args.output_format))
-    return EXIT_OK if analysis.ok else EXIT_ERRORS
+    if args.cache is None:
+        diagnostics = _analyse(args).diagnostics
+    else:
+        from reportgen.pipeline import diagnose, site_diagnostics
+
+        site = open_site(args.config_file)
+        cache = _cache_folder(args, site)
+        assert cache is not None
+        shown = site.settings.display(site.config_file.resolve())
+        diagnostics, save = diagnose(
+            site.settings,
+            cache,
+            strict=args.strict or site.strict,
+            site=site_diagnostics(site.site.url, shown),
+        )
+        _save_cache(save, cache)
+    sys.stdout.write(render(diagnostics, args.output_format))
+    return EXIT_ERRORS if any(d.is_error for d in diagnostics) else EXIT_OK
 
 
 def _report_problems(analysis: Analysis) -> bool:
@@ -295,14 +350,16 @@ def _output_folder(args: argparse.Namespace, site: SiteConfig) -> Path:
 CACHE_MARKER = ".reportgen-cache"
 
 
-def _cache_folder(args: argparse.Namespace, site: SiteConfig, out: Path) -> Path | None:
+def _cache_folder(
+    args: argparse.Namespace, site: SiteConfig, out: Path | None = None
+) -> Path | None:
     """The `--cache` folder, refused like an output folder: reportgen empties parts of it."""
     if args.cache is None:
         return None
     protected = _protected(site)
     cache: Path = args.cache.resolve()
     try:
-        if cache == out or out in cache.parents or cache in out.parents:
+        if out is not None and (cache == out or out in cache.parents or cache in out.parents):
             raise site_output.OutputRefusedError(
                 f"cache folder {args.cache} overlaps the output folder {_shown(out)}"
             )
@@ -312,7 +369,7 @@ def _cache_folder(args: argparse.Namespace, site: SiteConfig, out: Path) -> Path
         raise OutputError("output-refused", message, args.cache) from exc
     cache.mkdir(parents=True, exist_ok=True)
     (cache / CACHE_MARKER).write_text(
-        "reportgen's build cache (reportgen build --cache); safe to delete.\n", encoding="utf-8"
+        "reportgen's cache (reportgen check or build --cache); safe to delete.\n", encoding="utf-8"
     )
     return cache
 
@@ -321,7 +378,7 @@ def _build(args: argparse.Namespace) -> int:
     site = open_site(args.config_file)
     out = _output_folder(args, site)
     cache = _cache_folder(args, site, out)
-    analysis = _analyse(args, site)
+    analysis = _analyse(args, site, cache)
     if not _report_problems(analysis):
         print("reportgen: build stopped; nothing was written", file=sys.stderr)
         return EXIT_ERRORS

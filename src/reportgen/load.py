@@ -19,6 +19,7 @@ import yaml
 from reportgen import citations, yamlhelp, yamltree
 from reportgen.bib import load_bibliography
 from reportgen.diagnostics import error
+from reportgen.loadcache import REPORT, LoadCache
 from reportgen.model import (
     Citation,
     CitationGroup,
@@ -58,28 +59,31 @@ class LoadResult:
     """Each file read, by its shown path, so diagnostics can quote their line."""
 
 
-def load_project(settings: Settings) -> LoadResult:
-    """Load the bibliography and every content file; never raises on bad input."""
+def load_project(settings: Settings, memo: LoadCache | None = None) -> LoadResult:
+    """Load the bibliography and every content file; never raises on bad input.
+
+    With `memo`, files whose text was parsed before are taken from it (see `loadcache`).
+    """
     texts: dict[str, str] = {}
-    bibliography, diagnostics = load_bibliography(settings.bibliography_path, settings, texts)
+    bibliography, diagnostics = load_bibliography(settings.bibliography_path, settings, texts, memo)
     reports: list[Report] = []
     skipped = 0
     for path in content_files(settings.content_path):
-        report, found = load_report(path, settings, texts)
+        report, found = load_report(path, settings, texts, memo)
         diagnostics.extend(found)
         if report is None:
             skipped += 1
         else:
             reports.append(report)
-    if not settings.content_path.is_dir():
-        diagnostics.append(
-            error(
-                "no-content",
-                f"content directory '{settings.display(settings.content_path)}' does not exist",
-                Position(settings.display(settings.content_path)),
-            )
-        )
+    diagnostics.extend(missing_content(settings))
     return LoadResult(Project(tuple(reports), bibliography), diagnostics, skipped, texts)
+
+
+def missing_content(settings: Settings) -> list[Diagnostic]:
+    if settings.content_path.is_dir():
+        return []
+    shown = settings.display(settings.content_path)
+    return [error("no-content", f"content directory '{shown}' does not exist", Position(shown))]
 
 
 def content_files(directory: Path) -> list[Path]:
@@ -102,7 +106,10 @@ def content_files(directory: Path) -> list[Path]:
 
 
 def load_report(
-    path: Path, settings: Settings, texts: dict[str, str] | None = None
+    path: Path,
+    settings: Settings,
+    texts: dict[str, str] | None = None,
+    memo: LoadCache | None = None,
 ) -> tuple[Report | None, list[Diagnostic]]:
     """Parse, validate and build one report; returns no report if its structure is wrong.
 
@@ -115,6 +122,14 @@ def load_report(
     assert text is not None
     if texts is not None:
         texts[shown] = text
+    if memo is None:
+        return parse_report(text, shown)
+    report, found = memo.memo("report", shown, text, lambda: parse_report(text, shown), REPORT)
+    return report, list(found)
+
+
+def parse_report(text: str, shown: str) -> tuple[Report | None, list[Diagnostic]]:
+    """A report from its file's text (`shown` is the path diagnostics name)."""
     try:
         tree = yamltree.parse(text)
     except yaml.MarkedYAMLError as exc:

@@ -145,13 +145,15 @@ class Claim:
     note: EditorNote | None = None
     quotes: tuple[Passage, ...] = ()
     """The passages of cited sources that support the claim, one per source key."""
-    text: str = field(default="", compare=False, repr=False)
+    text: str = field(default="", compare=False, repr=False, metadata={"derived": True})
     """The claim's prose without its citation markers (for excerpts, checks and open data).
 
     Derived from the segments once, when the claim is made: checks, pages,
     feeds and search records all read it, tens of times per claim.
     """
-    citations: tuple[Citation, ...] = field(default=(), compare=False, repr=False)
+    citations: tuple[Citation, ...] = field(
+        default=(), compare=False, repr=False, metadata={"derived": True}
+    )
     """Every citation of the claim, in reading order (derived from the segments)."""
 
     def __post_init__(self) -> None:

@@ -6,7 +6,7 @@ stages itself.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -14,6 +14,7 @@ from typing import Any
 from reportgen.check import check
 from reportgen.diagnostics import finalize, warning
 from reportgen.load import load_project
+from reportgen.loadcache import LoadCache
 from reportgen.model import Diagnostic, Position, Project
 from reportgen.options import OPTIONS, settings_from_values
 from reportgen.settings import Settings
@@ -36,15 +37,37 @@ class Analysis:
 
 
 def analyse(
-    settings: Settings, *, strict: bool = False, site: Sequence[Diagnostic] = ()
+    settings: Settings,
+    *,
+    strict: bool = False,
+    site: Sequence[Diagnostic] = (),
+    memo: LoadCache | None = None,
 ) -> Analysis:
-    """Load and check; `site` adds what the caller found about the site's own settings."""
-    loaded = load_project(settings)
+    """Load and check; `site` adds what the caller found about the site's own settings.
+
+    `memo` remembers parses between runs (`--cache`); the checks always run in full.
+    """
+    loaded = load_project(settings, memo)
     found = loaded.diagnostics + check(
         loaded.project, complete=loaded.skipped == 0, max_quote_words=settings.max_quote_words
     )
     found += list(site)
     return Analysis(loaded.project, finalize(with_excerpts(found, loaded.texts), strict=strict))
+
+
+def diagnose(
+    settings: Settings, cache: Path, *, strict: bool = False, site: Sequence[Diagnostic] = ()
+) -> tuple[list[Diagnostic], Callable[[], None]]:
+    """What `analyse` would report, from a cache folder where files are unchanged.
+
+    For `reportgen check --cache`: no project is returned, so unchanged files
+    need neither parsing nor decoding (see `checkcache`). The second value
+    saves the cache; it may raise OSError, which must not cost the result.
+    """
+    from reportgen.checkcache import cached_check
+
+    found, texts, save = cached_check(settings, cache, max_quote_words=settings.max_quote_words)
+    return finalize(with_excerpts([*found, *site], texts), strict=strict), save
 
 
 def with_excerpts(diagnostics: list[Diagnostic], texts: dict[str, str]) -> list[Diagnostic]:

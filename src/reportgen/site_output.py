@@ -82,6 +82,7 @@ def check_output(
 
 
 def mark(site: Path) -> None:
+    (site / MARKER).unlink(missing_ok=True)  # may be a hard link into an incremental cache
     (site / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
 
 

@@ -5,9 +5,19 @@ generated Markdown of the last build (`docs/`), the site it built (`site/`)
 and a manifest of what that build depended on. A new build starts from a copy
 of that site and lets MkDocs' dirty mode rebuild only the pages whose
 Markdown (or `<head>` data) changed: unchanged pages keep their file's time,
-so MkDocs skips them. Whenever something every page shows may have changed
-(navigation, mkdocs.yml, theme and template files, reportgen's, MkDocs' or
-Material's version, the build date), the build is full. Pages that no longer
+so MkDocs skips them.
+
+The copies are hard links where the file system allows (copying 9,000 files
+cost more than the rest of an incremental build). A linked file is shared
+with the cache and with the site published last time, so nothing may write
+into one in place: every file a build is about to write is first unlinked
+(`detach`; the MkDocs adapter calls it before each page, template and asset
+it lets MkDocs write), which gives the new file its own inode and leaves the
+published site and the cache as they were until the build succeeds.
+
+Whenever something every page shows may have changed (navigation,
+mkdocs.yml, theme and template files, reportgen's, MkDocs' or Material's
+version, the build date), the build is full. Pages that no longer
 exist are removed from the copy. The manifest is written only after a build
 succeeded, and removed before one starts, so a failed or interrupted build
 can never become the base of the next one.
@@ -15,8 +25,7 @@ can never become the base of the next one.
 
 from __future__ import annotations
 
-import functools
-import hashlib
+import contextlib
 import json
 import os
 import shutil
@@ -25,31 +34,12 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from reportgen import __version__
+from reportgen import cachefile
+from reportgen.cachefile import code_digest, digest
 from reportgen.urls import page_address
 
 MANIFEST = "manifest.json"
 FORMAT = 1
-PACKAGE = Path(__file__).resolve().parent.parent
-
-
-def _digest(*parts: bytes) -> str:
-    hasher = hashlib.sha256()
-    for part in parts:
-        hasher.update(len(part).to_bytes(8, "big"))
-        hasher.update(part)
-    return hasher.hexdigest()
-
-
-@functools.cache
-def _package_files() -> bytes:
-    """Reportgen's templates and theme files: editing them changes every page."""
-    files = sorted(
-        p for folder in ("templates", "theme") for p in (PACKAGE / folder).rglob("*") if p.is_file()
-    )
-    return _digest(
-        *(p.relative_to(PACKAGE).as_posix().encode() + p.read_bytes() for p in files)
-    ).encode()
 
 
 def _version(name: str) -> str:
@@ -61,13 +51,13 @@ def _version(name: str) -> str:
 
 def site_fingerprint(nav: Any, config_file: Path, epoch: int, extra: str = "") -> str:
     """Everything each page shows beyond its own Markdown."""
-    versions = f"{__version__} {_version('mkdocs')} {_version('mkdocs-material')} {FORMAT}"
-    return _digest(
+    versions = f"{_version('mkdocs')} {_version('mkdocs-material')} {FORMAT}"
+    return digest(
         json.dumps(nav, sort_keys=True, default=str).encode(),
         config_file.read_bytes(),
         str(epoch).encode(),
         versions.encode(),
-        _package_files(),
+        code_digest().encode(),  # reportgen's code, templates and theme
         extra.encode(),
     )
 
@@ -87,25 +77,22 @@ class Manifest:
 
     @classmethod
     def read(cls, cache: Path) -> Manifest | None:
+        data = cachefile.read(cache / MANIFEST, _salt())
         try:
-            data = json.loads((cache / MANIFEST).read_text(encoding="utf-8"))
-            return cls(**data) if data.pop("format", None) == FORMAT else None
-        except (OSError, ValueError, TypeError):
+            return cls(**data) if isinstance(data, dict) else None
+        except TypeError:
             return None
 
     def write(self, cache: Path) -> None:
-        data = {"format": FORMAT, **self.__dict__}
-        temporary = cache / f".{MANIFEST}.tmp"
-        temporary.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
-        os.replace(temporary, cache / MANIFEST)
+        cachefile.write(cache / MANIFEST, self.__dict__, _salt())
 
 
 def signature(text: str, head: str = "") -> str:
-    return _digest(text.encode("utf-8"), head.encode("utf-8"))
+    return digest(text.encode("utf-8"), head.encode("utf-8"))
 
 
 def records_signature(records: dict[str, str]) -> str:
-    return _digest(*(f"{k}\n{v}".encode() for k, v in sorted(records.items())))
+    return digest(*(f"{k}\n{v}".encode() for k, v in sorted(records.items())))
 
 
 def output_paths(path: str, directory_urls: bool) -> list[str]:
@@ -148,7 +135,7 @@ def start(cache: Path, fingerprint: str, staging: Path, directory_urls: bool) ->
     )
     if dirty:
         shutil.rmtree(staging)
-        shutil.copytree(cache / "site", staging, copy_function=shutil.copy2, symlinks=True)
+        shutil.copytree(cache / "site", staging, copy_function=link_or_copy, symlinks=True)
     else:
         shutil.rmtree(cache / "docs", ignore_errors=True)
         shutil.rmtree(cache / "site", ignore_errors=True)
@@ -197,7 +184,7 @@ def finish(session: Session, staging: Path) -> None:
     if not session.dirty:
         fresh = session.cache / "site.new"
         shutil.rmtree(fresh, ignore_errors=True)
-        shutil.copytree(staging, fresh, copy_function=shutil.copy2, symlinks=True)
+        shutil.copytree(staging, fresh, copy_function=link_or_copy, symlinks=True)
         shutil.rmtree(session.site, ignore_errors=True)
         os.replace(fresh, session.site)
     else:
@@ -205,8 +192,22 @@ def finish(session: Session, staging: Path) -> None:
     session.manifest.write(session.cache)
 
 
+def link_or_copy(source: str | Path, target: str | Path) -> None:
+    """A hard link of `source` at `target`; a copy where links cannot be made (another disk)."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def detach(path: str | Path) -> None:
+    """Unlink a file before it is rewritten, so a hard-linked twin keeps its old content."""
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)
+
+
 def _sync(source: Path, target: Path) -> None:
-    """Make `target` equal `source`, copying only files whose size or time differ."""
+    """Make `target` equal `source`, linking only files that are not already the same."""
     seen: set[Path] = set()
     for path in source.rglob("*"):
         relative = path.relative_to(source)
@@ -216,9 +217,14 @@ def _sync(source: Path, target: Path) -> None:
             copy.mkdir(parents=True, exist_ok=True)
             continue
         here, there = path.stat(), copy.stat() if copy.exists() else None
-        if there is None or (here.st_size, here.st_mtime_ns) != (there.st_size, there.st_mtime_ns):
-            copy.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(path, copy)
+        if there is not None and (
+            (here.st_ino, here.st_dev) == (there.st_ino, there.st_dev)  # one file, linked
+            or (here.st_size, here.st_mtime_ns) == (there.st_size, there.st_mtime_ns)  # a copy
+        ):
+            continue
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        detach(copy)
+        link_or_copy(path, copy)
     for path in sorted(target.rglob("*"), reverse=True):  # children before their folders
         if path.relative_to(target) not in seen:
             if path.is_dir():
@@ -245,16 +251,13 @@ RENDERED = "rendered.json"
 
 
 def load_rendered(cache: Path) -> dict[str, tuple[str, dict[str, str]]]:
-    """The rendered files of each report from the last build, if made by these templates.
-
-    JSON, not pickle: a cache restored in CI must never be able to run code.
-    """
+    """The rendered files of each report from the last build, if made by this reportgen."""
+    data = cachefile.read(cache / RENDERED, _salt())
+    if not isinstance(data, dict):
+        return {}
     try:
-        data = json.loads((cache / RENDERED).read_text(encoding="utf-8"))
-        if data.get("salt") != _salt():
-            return {}
-        return {path: (str(key), dict(files)) for path, (key, files) in data["reports"].items()}
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return {path: (str(key), dict(files)) for path, (key, files) in data.items()}
+    except (TypeError, ValueError, AttributeError):
         return {}
 
 
@@ -262,10 +265,8 @@ def save_rendered(
     cache: Path, rendered: dict[str, tuple[str, dict[str, str]]], keep: set[str]
 ) -> None:
     reports = {path: list(entry) for path, entry in rendered.items() if path in keep}
-    temporary = cache / f".{RENDERED}.tmp"
-    temporary.write_text(json.dumps({"salt": _salt(), "reports": reports}), encoding="utf-8")
-    os.replace(temporary, cache / RENDERED)
+    cachefile.write(cache / RENDERED, reports, _salt())
 
 
 def _salt() -> str:
-    return _digest(__version__.encode(), str(FORMAT).encode(), _package_files())
+    return f"{FORMAT}:{code_digest()}"

@@ -325,6 +325,9 @@ class ReportgenPlugin(BasePlugin[ReportgenConfig]):
         env.filters["striptags"] = escaped_striptags
         if self.session is not None and self.session.previous is not None:
             _restore_skipped_pages(files, config, self.session.previous.titles)
+            for file in files:  # what MkDocs is about to write, see `incremental.detach`
+                if file.inclusion.is_included() and file.is_modified():
+                    incremental.detach(file.abs_dest_path)
         reports = sum(1 for path in self.pages if path.startswith("reports/"))
         wanted = self.progress if self.progress is not None else reports > PROGRESS_THRESHOLD
         if wanted:
@@ -341,6 +344,15 @@ class ReportgenPlugin(BasePlugin[ReportgenConfig]):
             )
         return env
 
+    def on_post_template(
+        self, output_content: str, /, *, template_name: str, config: MkDocsConfig
+    ) -> str:
+        """A template's output (sitemap.xml and its .gz, 404.html) gets its own file."""
+        if self.session is not None:
+            for name in (template_name, template_name + ".gz"):
+                incremental.detach(Path(config.site_dir) / name)
+        return output_content
+
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
         """Put feed links, and a report's cards, citation tags and JSON-LD, into `<head>`.
 
@@ -348,6 +360,8 @@ class ReportgenPlugin(BasePlugin[ReportgenConfig]):
         """
         if self.bar is not None:
             self.bar.update(1)
+        if self.session is not None:
+            incremental.detach(page.file.abs_dest_path)
         if _PREVIEW.serving and any(d.is_error for d in _PREVIEW.problems):
             overlay = preview_overlay(list(_PREVIEW.problems))
             at = output.rfind("</body>")
