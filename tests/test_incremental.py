@@ -164,15 +164,19 @@ def test_a_cache_from_another_reportgen_is_not_trusted(tmp_path: Path) -> None:
     build(root, "full")
     assert stable(root / "out") == stable(root / "full")
     # Written by other code (another version, or an edited install): every file of it ignored.
-    for name in ("manifest.json", "load.json", "rendered.json"):
-        data = json.loads((root / ".cache" / name).read_text(encoding="utf-8"))
-        data["salt"] = "another-reportgen"
-        (root / ".cache" / name).write_text(json.dumps(data), encoding="utf-8")
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    data["salt"] = "another-reportgen"
+    manifest.write_text(json.dumps(data), encoding="utf-8")
+    stores = sorted(p for p in (root / ".cache").iterdir() if p.is_dir() and "-" in p.name)
+    assert [p.name.split("-")[0] for p in stores] == ["load", "rendered"]
+    for store in stores:  # as another reportgen would have named them
+        store.rename(store.with_name(store.name.split("-")[0] + "-0000000000000000"))
     edit(root / SEED_CONTENT, "formal\n    287(g) deputisation", "formal\n    287(g) agreements")
     note = build(root, "out", "--cache", ".cache")
     assert note.endswith("(full build; the cache is ready for the next one)")
     build(root, "full", "--force")
     assert stable(root / "out") == stable(root / "full")
+    assert sorted(p for p in (root / ".cache").iterdir() if p.is_dir() and "-" in p.name) == stores
 
 
 def test_a_failed_build_leaves_no_cache_to_trust(tmp_path: Path) -> None:

@@ -22,6 +22,7 @@ from bibtexparser import model as bibmodel
 from bibtexparser.entrypoint import parse_string
 
 from reportgen import latex
+from reportgen.cachefile import text_digest
 from reportgen.dates import MONTHS
 from reportgen.diagnostics import error, warning
 from reportgen.loadcache import BIBLIOGRAPHY, LoadCache
@@ -278,7 +279,7 @@ def parse_bibliography(text: str, shown: str) -> tuple[Bibliography, list[Diagno
         for key, raw in entries.items()
         if raw.entry_type != "xdata"
     }
-    return Bibliography(shown, sources), diagnostics
+    return Bibliography(shown, sources, source_digest=text_digest(shown, text)), diagnostics
 
 
 def _failure_message(block: bibmodel.ParsingFailedBlock) -> str:

@@ -14,6 +14,7 @@ import functools
 import hashlib
 import json
 import os
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,11 @@ def digest(*parts: bytes) -> str:
         hasher.update(len(part).to_bytes(8, "big"))
         hasher.update(part)
     return hasher.hexdigest()
+
+
+def text_digest(shown: str, text: str) -> str:
+    """What a model loaded from a file is named by in caches: its path and exact text."""
+    return digest(shown.encode(), text.encode("utf-8"))
 
 
 @functools.cache
@@ -58,10 +64,71 @@ def read(path: Path, salt: str) -> Any | None:
 
 def write(path: Path, data: Any, salt: str) -> None:
     """Replace the file atomically; OSError (disk full, read-only) is the caller's to report."""
+    write_data(path, {"salt": salt, "data": data})
+
+
+class Store:
+    """Many entries, one small JSON file each, in a folder named after the salt.
+
+    One file for a whole archive's parses or pages (tens of MB) would be read
+    whole and rewritten whole for a one-line edit; here a run reads the entries
+    it asks for and writes only the new ones. A folder made by other code
+    (another salt) is never read, and is removed when this one is saved.
+    """
+
+    def __init__(self, folder: Path, name: str, salt: str) -> None:
+        self.folder = folder
+        self.name = name
+        self.root = folder / f"{name}-{digest(salt.encode())[:16]}"
+        self.used: set[str] = set()
+        self.new: dict[str, Any] = {}
+
+    def get(self, key: str) -> Any | None:
+        if key in self.new:
+            return self.new[key]
+        try:
+            data = json.loads((self.root / f"{key}.json").read_bytes())
+        except (OSError, ValueError):
+            return None
+        self.used.add(key)
+        return data
+
+    def put(self, key: str, data: Any) -> None:
+        self.new[key] = data
+        self.used.add(key)
+
+    def forget(self, key: str) -> None:
+        """An entry that turned out unreadable: not kept, so the next run does not read it."""
+        self.used.discard(key)
+        self.new.pop(key, None)
+
+    def save(self, *, prune: bool) -> None:
+        """Write the new entries; with `prune`, drop those this run did not use.
+
+        Prune only after a run that asked for every entry it could need (a
+        build), never after one that looked at a few (a check's misses).
+        OSError (read-only, disk full) is the caller's to report.
+        """
+        self.root.mkdir(parents=True, exist_ok=True)
+        for key, data in self.new.items():
+            write_data(self.root / f"{key}.json", data)
+        self.new.clear()
+        if not prune:
+            return
+        for entry in os.scandir(self.root):
+            if entry.name.endswith(".json") and entry.name[:-5] not in self.used:
+                os.unlink(entry.path)
+        for sibling in self.folder.glob(f"{self.name}-*"):
+            if sibling != self.root and sibling.is_dir():
+                shutil.rmtree(sibling, ignore_errors=True)
+
+
+def write_data(path: Path, data: Any) -> None:
+    """One JSON file, replaced atomically."""
     temporary = path.with_name(f".{path.name}.tmp")
     try:
         with temporary.open("w", encoding="utf-8") as handle:
-            json.dump({"salt": salt, "data": data}, handle, separators=(",", ":"))
+            json.dump(data, handle, separators=(",", ":"))
         os.replace(temporary, path)
     finally:
         temporary.unlink(missing_ok=True)

@@ -97,7 +97,7 @@ class _Run:
             self.folder.mkdir(parents=True, exist_ok=True)
             cachefile.write(self.folder / FILE, self.used, self.salt)
         if self.parses is not None:
-            self.parses.save()
+            self.parses.save(complete=False)  # only the files checked again were parsed
 
     def lookup(self, key: str, decode: Any) -> Any | None:
         data = self.saved.get(key)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +18,7 @@ import yaml
 
 from reportgen import citations, yamlhelp, yamltree
 from reportgen.bib import load_bibliography
+from reportgen.cachefile import text_digest
 from reportgen.diagnostics import error
 from reportgen.loadcache import REPORT, LoadCache
 from reportgen.model import (
@@ -153,7 +154,7 @@ def parse_report(text: str, shown: str) -> tuple[Report | None, list[Diagnostic]
     if schema_problems:
         return None, schema_problems
     builder = _ReportBuilder(shown, text, tree)
-    report = builder.build(tree.data)
+    report = replace(builder.build(tree.data), source_digest=text_digest(shown, text))
     return report, builder.diagnostics
 
 

@@ -3,7 +3,7 @@
 Parsing is most of `reportgen check` (YAML with positions, citation syntax,
 LaTeX decoding of every bib field), yet a pull request changes a few files of
 an archive. With `--cache DIR`, what loading made of each file is kept in
-`DIR/load.json`, keyed by the file's shown path and exact text: any edit to a
+`DIR/load-*/`, one file per parse, keyed by the file's shown path and exact text: any edit to a
 file misses, and so does any other reportgen (see `cachefile`). Checks always
 run on the whole project: only parsing is remembered, so a cached run
 reports exactly what an uncached one does. Entries not used by a run are
@@ -21,22 +21,18 @@ from reportgen.model import Bibliography, Diagnostic, Report
 from reportgen.modelcodec import decoder, encode
 
 T = TypeVar("T")
-FILE = "load.json"
-FORMAT = 1
+NAME = "load"
+FORMAT = 2
 
 REPORT = decoder(tuple[Report | None, tuple[Diagnostic, ...]])
 BIBLIOGRAPHY = decoder(tuple[Bibliography, tuple[Diagnostic, ...]])
 
 
 class LoadCache:
-    """Remembered parses, read from the cache folder once and saved once."""
+    """Remembered parses, one entry per file text, in the cache folder (`cachefile.Store`)."""
 
     def __init__(self, folder: Path) -> None:
-        self.path = folder / FILE
-        self.salt = f"{FORMAT}:{cachefile.code_digest()}"
-        saved = cachefile.read(self.path, self.salt)
-        self.saved: dict[str, Any] = saved if isinstance(saved, dict) else {}
-        self.used: dict[str, Any] = {}
+        self.store = cachefile.Store(folder, NAME, f"{FORMAT}:{cachefile.code_digest()}")
         self.hits = 0
         self.misses = 0
 
@@ -45,23 +41,23 @@ class LoadCache:
     ) -> T:
         """`parse()`'s result for this text, from the cache when the same text was parsed before."""
         key = cachefile.digest(kind.encode(), shown.encode(), text.encode("utf-8"))
-        data = self.saved.get(key)
+        data = self.store.get(key)
         if data is not None:
             try:
                 value = decode(data)
             except (TypeError, ValueError, KeyError, IndexError, AttributeError):
-                pass  # written by a shape this code does not know: parse again
+                self.store.forget(key)  # written by a shape this code does not know: parse again
             else:
-                self.used[key] = data
                 self.hits += 1
                 return value
         value = parse()
-        self.used[key] = encode(value)
+        self.store.put(key, encode(value))
         self.misses += 1
         return value
 
-    def save(self) -> None:
-        """Keep what this run used; OSError (read-only, disk full) is the caller's to report."""
-        if self.misses or len(self.used) != len(self.saved):
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            cachefile.write(self.path, self.used, self.salt)
+    def save(self, *, complete: bool = True) -> None:
+        """Keep the new parses (and, after a run that loaded every file, only those).
+
+        OSError (read-only, disk full) is the caller's to report.
+        """
+        self.store.save(prune=complete)

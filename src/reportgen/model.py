@@ -201,6 +201,8 @@ class Report:
     """Newest first, as readers see them."""
     field_positions: tuple[tuple[str, Position], ...] = ()
     """Where each top-level field's value starts, for diagnostics about it."""
+    source_digest: str = field(default="", repr=False)
+    """Digest of the file's path and text (equal digests, equal reports): what caches key on."""
 
     def position_of(self, name: str) -> Position:
         return dict(self.field_positions).get(name, self.position)
@@ -279,6 +281,8 @@ class Bibliography:
     sources: dict[str, Source]
     readable: bool = True
     """False when the file itself could not be read; citation checks then say nothing."""
+    source_digest: str = field(default="", repr=False)
+    """Digest of the file's path and text: what caches key on."""
 
 
 @dataclass(frozen=True)

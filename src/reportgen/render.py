@@ -14,6 +14,7 @@ import functools
 import hashlib
 import multiprocessing
 import re
+from collections.abc import MutableMapping
 from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -186,9 +187,23 @@ def environment() -> jinja2.Environment:
     return env
 
 
-RenderCache = dict[str, tuple[str, dict[str, str]]]
-"""Report path -> (fingerprint of its inputs, its rendered files); lets a preview
-server re-render only the reports whose content or cited sources changed."""
+@dataclass(frozen=True)
+class Output:
+    """One report's share of the site: its files, its <head> data and its search record.
+
+    The unit the render cache keeps: a report whose inputs did not change
+    gets all three back without its view being computed again.
+    """
+
+    files: dict[str, str]
+    head: HeadData | None = None
+    record: str = ""
+
+
+RenderCache = MutableMapping[str, tuple[str, Output]]
+"""Report path -> (fingerprint of its inputs, its output); lets a preview server or a
+build cache re-render only the reports whose content or cited sources changed. The
+sources page is kept the same way, under its own path."""
 
 
 @dataclass
@@ -205,8 +220,6 @@ class Rendered:
     """The build date engines write (sitemaps): from the content, never the clock."""
     records: dict[str, str] = field(default_factory=dict)
     """Search records (one HTML file per report) for the engines' Pagefind step."""
-    views: dict[str, ReportView] = field(default_factory=dict, repr=False)
-    """The per-report views the pages were rendered from, by slug."""
 
 
 def render(
@@ -226,18 +239,17 @@ def render(
     needed where pages link to each other from raw HTML. `jsonld_in_page`
     also puts each report's JSON-LD at the end of its page, for engines
     that run no plugin to put it in the head. `workers` is the caller's
-    choice of processes (the renderer holds no process policy); a preview's
-    `cache` always renders serially. `site` names the site and its address
-    for feeds and JSON-LD; `directory_urls` wins over its URL style. `search`
-    adds the search page and the records its index is built from.
+    choice of processes for the reports that need rendering (the renderer
+    holds no process policy). `cache` keeps each report's output between
+    calls. `site` names the site and its address for feeds and JSON-LD;
+    `directory_urls` wins over its URL style. `search` adds the search page
+    and the records its index is built from.
     """
     site = replace(site or SiteInfo(), directory_urls=directory_urls)
-    rendered = _render(project, cache, site, max(1, workers))
+    rendered = _render(project, cache, site, max(1, workers), search)
     rendered.nav[:] = site_nav(project, list_reports_up_to=nav_limit, search=search)
     rendered.epoch = build_epoch(project)
-    if search:
-        rendered.records = search_records(project, site.directory_urls, rendered.views)
-    else:
+    if not search:
         del rendered.pages["search.md"]
     if jsonld_in_page:
         for path, data in rendered.head.items():
@@ -245,16 +257,94 @@ def render(
     return rendered
 
 
-def _render(project: Project, cache: RenderCache | None, site: SiteInfo, workers: int) -> Rendered:
+def _render(
+    project: Project, cache: RenderCache | None, site: SiteInfo, workers: int, search: bool
+) -> Rendered:
     reports = sorted_reports(project)
-    views = {r.slug: report_view(r, project.bibliography.sources) for r in reports}
-    head = {report_path(r): report_head(views[r.slug], site) for r in reports}
-    ordered = [views[r.slug] for r in reports]
-    if cache is None and workers > 1:
-        pages = _render_parallel(project, ordered, site, workers)
-        if pages is not None:
-            return Rendered(pages, head, views=views)
-    return Rendered(_render_serially(project, ordered, cache, site), head, views=views)
+    sources = project.bibliography.sources
+    outputs: dict[str, Output] = {}
+    fingerprints: dict[str, str] = {}
+    if cache is not None:
+        for report in reports:
+            path = report_path(report)
+            fingerprints[path] = _fingerprint(report, sources, site, search)
+            cached = cache.get(path)
+            if cached is not None and cached[0] == fingerprints[path]:
+                outputs[path] = cached[1]
+    todo = [report_view(r, sources) for r in reports if report_path(r) not in outputs]
+    sources_key = _sources_fingerprint(project, reports) if cache is not None else ""
+    cached = cache.get(SOURCES_PAGE) if cache is not None else None
+    sources_files = cached[1].files if cached is not None and cached[0] == sources_key else None
+    fresh = _render_outputs(project, todo, site, search, workers, sources_files is None)
+    if sources_files is None:
+        sources_files = fresh.pop(SOURCES_PAGE).files
+    outputs.update(fresh)
+    if cache is not None:
+        for path, output in fresh.items():
+            cache[path] = (fingerprints[path], output)
+        cache[SOURCES_PAGE] = (sources_key, Output(sources_files))
+    counts = {r.slug: sum(1 for key in number_sources(r) if key in sources) for r in reports}
+    pages = shared_pages(project, reports, counts, site)
+    pages.update(sources_files)
+    head: dict[str, HeadData] = {}
+    records: dict[str, str] = {}
+    for report in reports:
+        output = outputs[report_path(report)]
+        pages.update(output.files)
+        assert output.head is not None
+        head[report_path(report)] = output.head
+        if search:
+            records[f"{report.slug}.html"] = output.record
+    return Rendered(pages, head, records=records)
+
+
+SOURCES_PAGE = "sources.md"
+
+
+def _fingerprint(report: Report, sources: dict[str, Source], site: SiteInfo, search: bool) -> str:
+    """Everything a report's output depends on: a digest, the same in every process.
+
+    The report itself is named by the digest of the text it was parsed from
+    (equal texts, equal reports), the sources it cites by their contents.
+    """
+    cited = [sources.get(key) for key in number_sources(report)]
+    inputs = repr((report.source_digest or report, cited, site, search))
+    return hashlib.sha1(inputs.encode("utf-8")).hexdigest()
+
+
+def _sources_fingerprint(project: Project, reports: list[Report]) -> str:
+    """The sources page shows every entry and, for each, the reports citing it."""
+    bibliography = project.bibliography
+    citing = [(r.slug, r.title, tuple(number_sources(r).items())) for r in reports]
+    inputs = repr((bibliography.source_digest or bibliography, citing))
+    return hashlib.sha1(inputs.encode("utf-8")).hexdigest()
+
+
+def report_output(view: ReportView, site: SiteInfo, search: bool = True) -> Output:
+    return Output(
+        report_files(view, site),
+        report_head(view, site),
+        search_record(view, site.directory_urls) if search else "",
+    )
+
+
+def _render_outputs(
+    project: Project,
+    views: list[ReportView],
+    site: SiteInfo,
+    search: bool,
+    workers: int,
+    with_sources: bool,
+) -> dict[str, Output]:
+    """Outputs of these reports (and of the sources page, keyed by its path, if asked)."""
+    if workers > 1 and len(views) > 1:
+        outputs = _render_parallel(project, views, site, search, workers, with_sources)
+        if outputs is not None:
+            return outputs
+    outputs = {report_path(v.report): report_output(v, site, search) for v in views}
+    if with_sources:
+        outputs[SOURCES_PAGE] = Output(sources_page(project))
+    return outputs
 
 
 @dataclass(frozen=True)
@@ -314,37 +404,18 @@ def render_site(
     return render(project, cache, directory_urls=directory_urls, site=site).pages
 
 
-def _render_serially(
-    project: Project, views: list[ReportView], cache: RenderCache | None, site: SiteInfo
-) -> dict[str, str]:
-    pages = shared_pages(project, views, site)
-    pages.update(sources_page(project))
-    sources = project.bibliography.sources
-    for view in views:
-        report = view.report
-        # A digest, not hash(): the same inputs give the same key in every process, so a
-        # build cache on disk can keep it (the caller clears it when site or templates change).
-        inputs = repr((report, [sources.get(k) for k in view.numbers], site))
-        fingerprint = hashlib.sha1(inputs.encode("utf-8")).hexdigest()
-        cached = cache.get(report.path) if cache is not None else None
-        if cached is not None and cached[0] == fingerprint:
-            pages.update(cached[1])
-            continue
-        files = report_files(view, site)
-        if cache is not None:
-            cache[report.path] = (fingerprint, files)
-        pages.update(files)
-    return pages
-
-
 def shared_pages(
-    project: Project, ordered: list[ReportView], site: SiteInfo | None = None
+    project: Project,
+    reports: list[Report],
+    counts: dict[str, int],
+    site: SiteInfo | None = None,
 ) -> dict[str, str]:
-    """The home page, the open-questions and corrections hubs, the year pages and feeds."""
+    """The home page, the open-questions and corrections hubs, the year pages and feeds.
+
+    `reports` come newest first; `counts` is each report's number of sources, by slug.
+    """
     site = site or SiteInfo()
     env = environment()
-    reports = [view.report for view in ordered]
-    views = {view.report.slug: view for view in ordered}
     open_questions = sum(len(r.open_questions) for r in reports)
     years = by_year(reports)
     pages = {
@@ -352,7 +423,7 @@ def shared_pages(
             reports=reports[:HOME_LIMIT],
             total=len(reports),
             years=years,
-            views=views,
+            counts=counts,
             open_questions=open_questions,
         ),
         "open-questions.md": env.get_template("open-questions.md.j2").render(
@@ -370,7 +441,7 @@ def shared_pages(
     }
     year_template = env.get_template("year.md.j2")
     for year, listed in years.items():
-        pages[year_path(year)] = year_template.render(year=year, reports=listed, views=views)
+        pages[year_path(year)] = year_template.render(year=year, reports=listed, counts=counts)
     return pages
 
 
@@ -397,12 +468,17 @@ def report_files(view: ReportView, site: SiteInfo | None = None) -> dict[str, st
 
 
 def _render_parallel(
-    project: Project, views: list[ReportView], site: SiteInfo, workers: int
-) -> dict[str, str] | None:
+    project: Project,
+    views: list[ReportView],
+    site: SiteInfo,
+    search: bool,
+    workers: int,
+    with_sources: bool,
+) -> dict[str, Output] | None:
     """Render on `workers` processes: forked children take shares of the reports.
 
     Forking shares the loaded models for free (nothing is pickled in; only the
-    rendered text travels back through a pipe), and the children are plain
+    rendered outputs travel back through a pipe), and the children are plain
     closures, so no module state carries the work. Returns None where fork is
     unavailable or a child fails; the caller then renders serially.
     """
@@ -418,29 +494,27 @@ def _render_parallel(
 
             def work(
                 share: list[ReportView] = shares[index],
-                sources: bool = index == 1,
+                sources: bool = with_sources and index == 1,
                 pipe: Connection = writer,
             ) -> None:
-                pages = sources_page(project) if sources else {}
-                for view in share:
-                    pages.update(report_files(view, site))
-                pipe.send(pages)
+                outputs = {report_path(v.report): report_output(v, site, search) for v in share}
+                if sources:
+                    outputs[SOURCES_PAGE] = Output(sources_page(project))
+                pipe.send(outputs)
                 pipe.close()
 
             child = context.Process(target=work, daemon=True)
             child.start()
             children.append((child, reader))
-        pages = shared_pages(project, views, site)
-        if workers == 1:
-            pages.update(sources_page(project))
-        for view in shares[0]:
-            pages.update(report_files(view, site))
+        outputs = {report_path(v.report): report_output(v, site, search) for v in shares[0]}
+        if with_sources and workers == 1:
+            outputs[SOURCES_PAGE] = Output(sources_page(project))
         for child, reader in children:
-            pages.update(reader.recv())
+            outputs.update(reader.recv())
             child.join()
             if child.exitcode != 0:
                 return None
-        return pages
+        return outputs
     except (OSError, EOFError, ValueError):
         return None
     finally:
@@ -449,21 +523,17 @@ def _render_parallel(
                 child.kill()
 
 
-def search_records(
-    project: Project, directory_urls: bool = True, views: dict[str, ReportView] | None = None
-) -> dict[str, str]:
-    """One HTML record per report for the search index, keyed by a file name."""
-    template = environment().get_template("search-record.html.j2")
-    sources = project.bibliography.sources
-    views = views or {}
-    return {
-        f"{report.slug}.html": template.render(
-            report=report,
-            view=views.get(report.slug) or report_view(report, sources),
-            url="/" + page_address(report_path(report), directory_urls),
+def search_record(view: ReportView, directory_urls: bool = True) -> str:
+    """A report's HTML record for the search index (see `engines.search`)."""
+    return (
+        environment()
+        .get_template("search-record.html.j2")
+        .render(
+            report=view.report,
+            view=view,
+            url="/" + page_address(report_path(view.report), directory_urls),
         )
-        for report in project.reports
-    }
+    )
 
 
 def preview_overlay(diagnostics: list[Diagnostic]) -> str:

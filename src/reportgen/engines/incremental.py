@@ -29,6 +29,7 @@ import contextlib
 import json
 import os
 import shutil
+from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -36,6 +37,8 @@ from typing import Any
 
 from reportgen import cachefile
 from reportgen.cachefile import code_digest, digest
+from reportgen.modelcodec import decoder, encode
+from reportgen.render import Output
 from reportgen.urls import page_address
 
 MANIFEST = "manifest.json"
@@ -247,25 +250,49 @@ def summary(session: Session) -> str:
     return f"incremental: {changed} of {total} generated files changed, {gone} removed"
 
 
-RENDERED = "rendered.json"
+class StoredRenders(MutableMapping[str, tuple[str, Output]]):
+    """Each report's rendered output from the last build, one cache entry per report.
+
+    The renderer asks for each report by its path and reuses the output when
+    the fingerprint of the report's inputs is the same; only reports rendered
+    again are written back.
+    """
+
+    def __init__(self, cache: Path) -> None:
+        self.store = cachefile.Store(cache, "rendered", _salt())
+
+    @staticmethod
+    def _key(path: str) -> str:
+        return digest(path.encode())
+
+    def __getitem__(self, path: str) -> tuple[str, Output]:
+        data = self.store.get(self._key(path))
+        if data is not None:
+            try:
+                value: tuple[str, Output] = _RENDERED(data)
+                return value
+            except (TypeError, ValueError, KeyError, IndexError, AttributeError):
+                self.store.forget(self._key(path))
+        raise KeyError(path)
+
+    def __setitem__(self, path: str, value: tuple[str, Output]) -> None:
+        self.store.put(self._key(path), encode(value))
+
+    def __delitem__(self, path: str) -> None:
+        self.store.forget(self._key(path))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())  # entries are looked up by path, never listed
+
+    def __len__(self) -> int:
+        return len(self.store.used)
+
+    def save(self) -> None:
+        """Keep the outputs this build rendered or reused; others are gone from the site."""
+        self.store.save(prune=True)
 
 
-def load_rendered(cache: Path) -> dict[str, tuple[str, dict[str, str]]]:
-    """The rendered files of each report from the last build, if made by this reportgen."""
-    data = cachefile.read(cache / RENDERED, _salt())
-    if not isinstance(data, dict):
-        return {}
-    try:
-        return {path: (str(key), dict(files)) for path, (key, files) in data.items()}
-    except (TypeError, ValueError, AttributeError):
-        return {}
-
-
-def save_rendered(
-    cache: Path, rendered: dict[str, tuple[str, dict[str, str]]], keep: set[str]
-) -> None:
-    reports = {path: list(entry) for path, entry in rendered.items() if path in keep}
-    cachefile.write(cache / RENDERED, reports, _salt())
+_RENDERED = decoder(tuple[str, Output])
 
 
 def _salt() -> str:

@@ -26,7 +26,7 @@ from mkdocs.structure.pages import Page
 from reportgen import site_output
 from reportgen.diagnostics import format_text
 from reportgen.engines import EngineFailedError, incremental, workers_for
-from reportgen.engines.search import index_site
+from reportgen.engines.search import INDEX_FOLDER, Indexing, start_index
 from reportgen.model import Diagnostic
 from reportgen.pipeline import Analysis, analyse, settings_from_options, site_diagnostics
 from reportgen.render import HeadData, RenderCache, feed_links, preview_overlay, render
@@ -189,11 +189,13 @@ class ReportgenPlugin(BasePlugin[ReportgenConfig]):
         self.session: incremental.Session | None = None
         """An incremental build's cache session (`reportgen build --cache`), else None."""
         self.prepared: MkDocsConfig | None = None
-        self.build_render_cache: RenderCache | None = None
+        self.build_render_cache: incremental.StoredRenders | None = None
         """Rendered reports kept by an incremental build's cache, reused when unchanged."""
         self.files: Files | None = None
         self.listed: set[str] = set()
         self.bar: Any = None
+        self.indexing: Indexing | None = None
+        """The search index being built beside MkDocs' build, from pre- to post-build."""
 
     progress: bool | None = None
     """True forces a progress bar, False hides it; None shows it on a terminal only."""
@@ -375,29 +377,46 @@ class ReportgenPlugin(BasePlugin[ReportgenConfig]):
         output = output[:at] + extra + output[at:] if at >= 0 else extra + output
         return output
 
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Index the site for search; mark it as a reportgen build, which may be replaced."""
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        """Start the search index beside MkDocs' build (see `search.start_index`)."""
+        self._cancel_indexing()
         session = self.session
         if session is not None:
             session.manifest.records = incremental.records_signature(self.records)
-            for file in self.files or ():
-                if file.page is not None and file.page.title is not None:
-                    session.manifest.titles[file.src_uri] = str(file.page.title)
         unchanged = (
             session is not None
             and session.previous is not None
             and session.previous.records == session.manifest.records
-            and (Path(config.site_dir) / "pagefind").is_dir()
+            and (Path(config.site_dir) / INDEX_FOLDER).is_dir()
         )
         if self.records and not unchanged:
+            self.indexing = start_index(self.records)
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Put the search index in; mark the site as a reportgen build, which may be replaced."""
+        session = self.session
+        if session is not None:
+            for file in self.files or ():
+                if file.page is not None and file.page.title is not None:
+                    session.manifest.titles[file.src_uri] = str(file.page.title)
+        if self.indexing is not None:
+            indexing, self.indexing = self.indexing, None
             try:
-                index_site(self.records, Path(config.site_dir))
+                indexing.finish(Path(config.site_dir))
             except EngineFailedError as exc:
                 raise PluginError(f"reportgen: {exc}") from exc
         site_output.mark(Path(config.site_dir))
         if self.bar is not None:
             self.bar.close()
             self.bar = None
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self._cancel_indexing()
+
+    def _cancel_indexing(self) -> None:
+        if self.indexing is not None:
+            self.indexing.cancel()
+            self.indexing = None
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         """Editing a content file or the bib rebuilds and reloads the preview."""
@@ -442,12 +461,16 @@ def build(
             plugin.progress = progress
             if cache is not None:
                 session = _plan(plugin, config, config_file, cache, staging)
-        mkdocs_build(config, dirty=session is not None and session.dirty)
+        try:
+            mkdocs_build(config, dirty=session is not None and session.dirty)
+        finally:
+            if isinstance(plugin, ReportgenPlugin):
+                plugin._cancel_indexing()  # interrupted (Ctrl-C): no Pagefind left running
         if session is not None and isinstance(plugin, ReportgenPlugin):
             incremental.remove_gone(session, staging)
             incremental.finish(session, staging)
-            current = {report.path for report in analysis.project.reports}
-            incremental.save_rendered(session.cache, plugin.build_render_cache or {}, current)
+            if plugin.build_render_cache is not None:
+                plugin.build_render_cache.save()
             return incremental.summary(session)
         return None
     except MkDocsException as exc:
@@ -458,7 +481,7 @@ def _plan(
     plugin: ReportgenPlugin, config: MkDocsConfig, config_file: Path, cache: Path, staging: Path
 ) -> incremental.Session:
     """Render first, so the cache can tell whether a dirty build gives the full build's pages."""
-    plugin.build_render_cache = incremental.load_rendered(cache)
+    plugin.build_render_cache = incremental.StoredRenders(cache)
     config = plugin.on_config(config)
     # Every page shows the navigation, which names the pages it lists by their
     # titles: those titles, and the hand-written pages (few, and any of them may
