@@ -41,11 +41,22 @@ def cached(root: Path, cache: Path) -> list[Diagnostic]:
     return found
 
 
+def built(root: Path, cache: Path) -> list[Diagnostic]:
+    """What `build --cache` checks: the project loaded too, findings from the same cache."""
+    analysis = analyse(Settings(root), cache=cache)
+    analysis.save_cache()
+    return analysis.diagnostics
+
+
 def assert_same_reports(root: Path, cache: Path) -> None:
     expected = uncached(root)
     assert cached(root, cache) == expected  # cold: nothing remembered yet
     assert cached(root, cache) == expected  # warm: every file remembered
     assert json.loads((cache / "check.json").read_text(encoding="utf-8"))["data"]
+    other = cache.with_name(cache.name + "-build")
+    assert built(root, other) == expected
+    assert built(root, other) == expected
+    assert cached(root, other) == expected  # a check after a build, from the build's cache
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])

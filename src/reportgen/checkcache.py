@@ -31,7 +31,7 @@ from reportgen.check import (
     duplicate_slugs,
     unused_sources,
 )
-from reportgen.load import content_files, load_report, missing_content
+from reportgen.load import LoadResult, content_files, load_report, missing_content
 from reportgen.loadcache import LoadCache
 from reportgen.model import Bibliography, Diagnostic, Position
 from reportgen.modelcodec import decoder, encode
@@ -91,6 +91,13 @@ class _Run:
     parses: LoadCache | None = None
     bibliography: tuple[Bibliography, list[Diagnostic]] | None = None
     misses: int = 0
+    read: dict[str, str] = field(default_factory=dict)
+    """Texts the caller has read already, by shown path."""
+
+    def read_text(self, path: Path, shown: str) -> tuple[str | None, Diagnostic | None]:
+        if shown in self.read:
+            return self.read[shown], None
+        return read_text(path, shown, self.settings.max_content_bytes, "content")
 
     def save(self) -> None:
         if self.misses or len(self.used) != len(self.saved):
@@ -134,15 +141,25 @@ def cached_check(
     *,
     max_quote_words: int,
     today: datetime.date | None = None,
+    parses: LoadCache | None = None,
+    loaded: LoadResult | None = None,
 ) -> tuple[list[Diagnostic], dict[str, str], Callable[[], None]]:
     """Every diagnostic `load` + `check` would give, and the texts read (for excerpts).
 
     The third value saves what was found into `folder`; it may raise OSError.
+    A caller that loaded the project itself (a build) passes its memo of
+    parses and what it `loaded`: files are then not read again, and a file
+    checked again uses the bibliography already in memory.
     """
     day = today or datetime.date.today()
     salt = f"{FORMAT}:{cachefile.code_digest()}"
     saved = cachefile.read(folder / FILE, salt)
-    run = _Run(settings, folder, saved if isinstance(saved, dict) else {}, salt)
+    run = _Run(settings, folder, saved if isinstance(saved, dict) else {}, salt, parses=parses)
+    if loaded is not None:
+        bibliography = loaded.project.bibliography
+        own = [d for d in loaded.diagnostics if d.position.file == bibliography.path]
+        run.bibliography = (bibliography, own)
+        run.read = dict(loaded.texts)
     bib_key, bib = _bibliography(run)
     found = list(bib.diagnostics)
     reports: list[ReportFacts] = []
@@ -150,7 +167,7 @@ def cached_check(
     context = f"{bib_key}\n{day.isoformat()}\n{max_quote_words}"
     for path in content_files(settings.content_path):
         shown = settings.display(path)
-        text, problem = read_text(path, shown, settings.max_content_bytes, "content")
+        text, problem = run.read_text(path, shown)
         if problem is not None or text is None:
             found.extend([problem] if problem is not None else [])
             skipped += 1

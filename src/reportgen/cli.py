@@ -272,20 +272,18 @@ def _analyse(
 
     With a `cache` folder, parses are remembered there between runs.
     """
-    from reportgen.loadcache import LoadCache
     from reportgen.pipeline import analyse, site_diagnostics
 
     site = site or open_site(args.config_file)
     shown = site.settings.display(site.config_file.resolve())
-    memo = LoadCache(cache) if cache is not None else None
     analysis = analyse(
         site.settings,
         strict=args.strict or site.strict,
         site=site_diagnostics(site.site.url, shown),
-        memo=memo,
+        cache=cache,
     )
-    if memo is not None:
-        _save_cache(memo.save, cache)
+    if cache is not None:
+        _save_cache(analysis.save_cache, cache)
     return analysis
 
 

@@ -7,7 +7,7 @@ stages itself.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,8 @@ class Analysis:
 
     project: Project
     diagnostics: list[Diagnostic]
+    save_cache: Callable[[], None] = field(default=lambda: None, compare=False, repr=False)
+    """Keeps what a cached analysis learnt for the next run; may raise OSError."""
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -41,18 +43,34 @@ def analyse(
     *,
     strict: bool = False,
     site: Sequence[Diagnostic] = (),
-    memo: LoadCache | None = None,
+    cache: Path | None = None,
 ) -> Analysis:
     """Load and check; `site` adds what the caller found about the site's own settings.
 
-    `memo` remembers parses between runs (`--cache`); the checks always run in full.
+    With a `cache` folder, parses are remembered there (`loadcache`) and so are
+    each file's findings (`checkcache`): the diagnostics are the same.
     """
+    if cache is None:
+        loaded = load_project(settings)
+        found = loaded.diagnostics + check(
+            loaded.project, complete=loaded.skipped == 0, max_quote_words=settings.max_quote_words
+        )
+        found += list(site)
+        return Analysis(loaded.project, finalize(with_excerpts(found, loaded.texts), strict=strict))
+    from reportgen.checkcache import cached_check
+
+    memo = LoadCache(cache)
     loaded = load_project(settings, memo)
-    found = loaded.diagnostics + check(
-        loaded.project, complete=loaded.skipped == 0, max_quote_words=settings.max_quote_words
+    found, texts, save = cached_check(
+        settings, cache, max_quote_words=settings.max_quote_words, parses=memo, loaded=loaded
     )
     found += list(site)
-    return Analysis(loaded.project, finalize(with_excerpts(found, loaded.texts), strict=strict))
+
+    def save_both() -> None:
+        save()
+        memo.save(complete=True)  # this run loaded every file: keep only those
+
+    return Analysis(loaded.project, finalize(with_excerpts(found, texts), strict=strict), save_both)
 
 
 def diagnose(

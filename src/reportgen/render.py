@@ -341,6 +341,12 @@ def _render_outputs(
         outputs = _render_parallel(project, views, site, search, workers, with_sources)
         if outputs is not None:
             return outputs
+    return _outputs(project, views, site, search, with_sources)
+
+
+def _outputs(
+    project: Project, views: list[ReportView], site: SiteInfo, search: bool, with_sources: bool
+) -> dict[str, Output]:
     outputs = {report_path(v.report): report_output(v, site, search) for v in views}
     if with_sources:
         outputs[SOURCES_PAGE] = Output(sources_page(project))
@@ -497,18 +503,13 @@ def _render_parallel(
                 sources: bool = with_sources and index == 1,
                 pipe: Connection = writer,
             ) -> None:
-                outputs = {report_path(v.report): report_output(v, site, search) for v in share}
-                if sources:
-                    outputs[SOURCES_PAGE] = Output(sources_page(project))
-                pipe.send(outputs)
+                pipe.send(_outputs(project, share, site, search, sources))
                 pipe.close()
 
             child = context.Process(target=work, daemon=True)
             child.start()
             children.append((child, reader))
-        outputs = {report_path(v.report): report_output(v, site, search) for v in shares[0]}
-        if with_sources and workers == 1:
-            outputs[SOURCES_PAGE] = Output(sources_page(project))
+        outputs = _outputs(project, shares[0], site, search, with_sources and workers == 1)
         for child, reader in children:
             outputs.update(reader.recv())
             child.join()

@@ -74,8 +74,9 @@ class Manifest:
     """Generated file path -> signature of its text and head data."""
     titles: dict[str, str] = field(default_factory=dict)
     """Page path -> the title MkDocs found in it (pages a dirty build skips need it for the nav)."""
-    records: str = ""
-    """Signature of the search records: unchanged, the search index is kept."""
+    records: dict[str, str] = field(default_factory=dict)
+    """Digest of each search record: all unchanged, the search index is kept; the
+    unchanged ones are not written again for Pagefind (see `search.start_index`)."""
     directory_urls: bool = True
 
     @classmethod
@@ -94,8 +95,8 @@ def signature(text: str, head: str = "") -> str:
     return digest(text.encode("utf-8"), head.encode("utf-8"))
 
 
-def records_signature(records: dict[str, str]) -> str:
-    return digest(*(f"{k}\n{v}".encode() for k, v in sorted(records.items())))
+def record_digests(records: dict[str, str]) -> dict[str, str]:
+    return {name: digest(html.encode("utf-8")) for name, html in records.items()}
 
 
 def output_paths(path: str, directory_urls: bool) -> list[str]:
@@ -177,22 +178,19 @@ def remove_gone(session: Session, staging: Path) -> None:
             (staging / output).unlink(missing_ok=True)
 
 
-def finish(session: Session, staging: Path) -> None:
-    """Keep the built site and the manifest for the next build.
+def keep_site(session: Session, staging: Path, *, only: str = "", skip: str = "") -> None:
+    """Make the cache's copy of the site equal the staging folder.
 
-    After a dirty build only the files this build wrote (newer than the copy it
-    started from) are copied into the cache, and files it no longer has are
-    removed there; after a full build the whole site is copied.
+    What is new there is linked, what is gone is removed. `only` limits this to
+    one top-level folder, `skip` leaves one out (the search index, which may
+    still be building).
     """
-    if not session.dirty:
-        fresh = session.cache / "site.new"
-        shutil.rmtree(fresh, ignore_errors=True)
-        shutil.copytree(staging, fresh, copy_function=link_or_copy, symlinks=True)
-        shutil.rmtree(session.site, ignore_errors=True)
-        os.replace(fresh, session.site)
+    if only and (staging / only).is_dir():
+        _sync(staging / only, session.site / only)
+    elif only:
+        shutil.rmtree(session.site / only, ignore_errors=True)
     else:
-        _sync(staging, session.site)
-    session.manifest.write(session.cache)
+        _sync(staging, session.site, frozenset([skip]) if skip else frozenset())
 
 
 def link_or_copy(source: str | Path, target: str | Path) -> None:
@@ -209,31 +207,48 @@ def detach(path: str | Path) -> None:
         os.unlink(path)
 
 
-def _sync(source: Path, target: Path) -> None:
-    """Make `target` equal `source`, linking only files that are not already the same."""
-    seen: set[Path] = set()
-    for path in source.rglob("*"):
-        relative = path.relative_to(source)
-        seen.add(relative)
-        copy = target / relative
-        if path.is_dir():
-            copy.mkdir(parents=True, exist_ok=True)
+def _sync(source: Path, target: Path, skip: frozenset[str] = frozenset()) -> None:
+    """Make `target` equal `source`, linking only files that are not the same file already.
+
+    Walks both trees with `os.scandir`, whose entries carry each file's inode
+    without a `stat` call: a site of 9,000 files is compared in a fraction of
+    the time a copy would take. Where the two are on different devices (no
+    links, so copies), size and time tell a copy apart instead.
+    """
+    target.mkdir(parents=True, exist_ok=True)
+    linked = os.stat(source).st_dev == os.stat(target).st_dev
+    theirs = {entry.name: entry for entry in os.scandir(target)}
+    for entry in os.scandir(source):
+        if entry.name in skip:
+            theirs.pop(entry.name, None)
             continue
-        here, there = path.stat(), copy.stat() if copy.exists() else None
-        if there is not None and (
-            (here.st_ino, here.st_dev) == (there.st_ino, there.st_dev)  # one file, linked
-            or (here.st_size, here.st_mtime_ns) == (there.st_size, there.st_mtime_ns)  # a copy
-        ):
+        there = theirs.pop(entry.name, None)
+        copy = Path(target, entry.name)
+        if entry.is_dir(follow_symlinks=False):
+            if there is not None and not there.is_dir(follow_symlinks=False):
+                os.unlink(there.path)
+            _sync(Path(entry.path), copy)
             continue
-        copy.parent.mkdir(parents=True, exist_ok=True)
-        detach(copy)
-        link_or_copy(path, copy)
-    for path in sorted(target.rglob("*"), reverse=True):  # children before their folders
-        if path.relative_to(target) not in seen:
-            if path.is_dir():
-                shutil.rmtree(path, ignore_errors=True)
+        if there is not None:
+            if there.is_dir(follow_symlinks=False):
+                shutil.rmtree(there.path)
+            elif _same(entry, there, linked):
+                continue
             else:
-                path.unlink(missing_ok=True)
+                os.unlink(there.path)
+        link_or_copy(entry.path, copy)
+    for gone in theirs.values():
+        if gone.is_dir(follow_symlinks=False):
+            shutil.rmtree(gone.path, ignore_errors=True)
+        else:
+            os.unlink(gone.path)
+
+
+def _same(here: os.DirEntry[str], there: os.DirEntry[str], linked: bool) -> bool:
+    if linked:
+        return here.inode() == there.inode()  # one file, linked
+    mine, theirs = here.stat(follow_symlinks=False), there.stat(follow_symlinks=False)
+    return (mine.st_size, mine.st_mtime_ns) == (theirs.st_size, theirs.st_mtime_ns)  # a copy
 
 
 def summary(session: Session) -> str:

@@ -380,17 +380,19 @@ class ReportgenPlugin(BasePlugin[ReportgenConfig]):
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         """Start the search index beside MkDocs' build (see `search.start_index`)."""
         self._cancel_indexing()
+        if not self.records:
+            return
         session = self.session
-        if session is not None:
-            session.manifest.records = incremental.records_signature(self.records)
-        unchanged = (
-            session is not None
-            and session.previous is not None
-            and session.previous.records == session.manifest.records
-            and (Path(config.site_dir) / INDEX_FOLDER).is_dir()
-        )
-        if self.records and not unchanged:
+        if session is None:
             self.indexing = start_index(self.records)
+            return
+        session.manifest.records = incremental.record_digests(self.records)
+        before = session.previous.records if session.previous is not None else {}
+        before = before if isinstance(before, dict) else {}
+        if before == session.manifest.records and (Path(config.site_dir) / INDEX_FOLDER).is_dir():
+            return  # the index the site has is the one these records make
+        unchanged = frozenset(k for k, v in session.manifest.records.items() if before.get(k) == v)
+        self.indexing = start_index(self.records, session.cache / "search", unchanged)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Put the search index in; mark the site as a reportgen build, which may be replaced."""
@@ -399,10 +401,9 @@ class ReportgenPlugin(BasePlugin[ReportgenConfig]):
             for file in self.files or ():
                 if file.page is not None and file.page.title is not None:
                     session.manifest.titles[file.src_uri] = str(file.page.title)
-        if self.indexing is not None:
-            indexing, self.indexing = self.indexing, None
+        if self.session is None:  # an incremental build finishes it later (see `build`)
             try:
-                indexing.finish(Path(config.site_dir))
+                self.finish_indexing(Path(config.site_dir))
             except EngineFailedError as exc:
                 raise PluginError(f"reportgen: {exc}") from exc
         site_output.mark(Path(config.site_dir))
@@ -412,6 +413,12 @@ class ReportgenPlugin(BasePlugin[ReportgenConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         self._cancel_indexing()
+
+    def finish_indexing(self, site_dir: Path) -> None:
+        """Wait for the search index, if one is building, and put it into the site."""
+        if self.indexing is not None:
+            indexing, self.indexing = self.indexing, None
+            indexing.finish(site_dir)
 
     def _cancel_indexing(self) -> None:
         if self.indexing is not None:
@@ -463,18 +470,27 @@ def build(
                 session = _plan(plugin, config, config_file, cache, staging)
         try:
             mkdocs_build(config, dirty=session is not None and session.dirty)
+            if session is not None and isinstance(plugin, ReportgenPlugin):
+                return _keep(plugin, session, staging)
+            return None
         finally:
             if isinstance(plugin, ReportgenPlugin):
-                plugin._cancel_indexing()  # interrupted (Ctrl-C): no Pagefind left running
-        if session is not None and isinstance(plugin, ReportgenPlugin):
-            incremental.remove_gone(session, staging)
-            incremental.finish(session, staging)
-            if plugin.build_render_cache is not None:
-                plugin.build_render_cache.save()
-            return incremental.summary(session)
-        return None
+                plugin._cancel_indexing()  # failed or interrupted: no Pagefind left running
     except MkDocsException as exc:
         raise EngineFailedError(str(exc)) from exc
+
+
+def _keep(plugin: ReportgenPlugin, session: incremental.Session, staging: Path) -> str:
+    """After an incremental build: the cache takes the new site, then the manifest."""
+    incremental.remove_gone(session, staging)
+    # The cache takes the new pages while Pagefind may still be indexing.
+    incremental.keep_site(session, staging, skip=INDEX_FOLDER)
+    plugin.finish_indexing(staging)
+    incremental.keep_site(session, staging, only=INDEX_FOLDER)
+    if plugin.build_render_cache is not None:
+        plugin.build_render_cache.save()
+    session.manifest.write(session.cache)  # last: only a finished build is trusted
+    return incremental.summary(session)
 
 
 def _plan(
