@@ -35,6 +35,12 @@ def main(argv: list[str] | None = None) -> int:
         "--links", action="store_true", help="also run the link-check benchmark (make bench does)"
     )
     parser.add_argument(
+        "--bib-entries",
+        type=int,
+        default=0,
+        help="also check one report against a bib of this many real entries (make bench: 10000)",
+    )
+    parser.add_argument(
         "--report-only",
         action="store_true",
         help="rewrite RESULTS.md from results.json and links.json without measuring",
@@ -47,7 +53,12 @@ def main(argv: list[str] | None = None) -> int:
         results = json.loads((args.out / "results.json").read_text())
     else:
         results = run(
-            sizes, args.runs, args.workdir, peer=not args.no_peer, reload_at=args.reload_at or None
+            sizes,
+            args.runs,
+            args.workdir,
+            peer=not args.no_peer,
+            reload_at=args.reload_at or None,
+            bib_entries=args.bib_entries,
         )
         if args.links:
             links_file.write_text(json.dumps(links.run(), indent=2) + "\n")

@@ -194,6 +194,9 @@ class ReportgenPlugin(BasePlugin[ReportgenConfig]):
         self.files: Files | None = None
         self.listed: set[str] = set()
         self.bar: Any = None
+        self.report_pages = 0
+        self.generated: set[str] = set()
+        """The Markdown pages reportgen made (never a site's own pages)."""
         self.indexing: Indexing | None = None
         """The search index being built beside MkDocs' build, from pre- to post-build."""
 
@@ -312,8 +315,27 @@ class ReportgenPlugin(BasePlugin[ReportgenConfig]):
                 )
             else:
                 files.append(File.generated(config, path, content=markdown, inclusion=inclusion))
+        self.report_pages = sum(1 for path in self.pages if path.startswith("reports/"))
+        self.generated = {path for path in self.pages if path.endswith(".md")}
+        if not _PREVIEW.serving:
+            self.pages = {}  # MkDocs' files hold them now (or the cache's docs, on disk)
         self.files = files
         return files
+
+    def on_page_content(
+        self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
+        """Let a page's Markdown go once it is HTML (a build holds every page's HTML at once).
+
+        MkDocs converts every page before it writes any; keeping each Markdown
+        source too held ~70 MB more at 1,000 reports. A preview keeps its
+        files between rebuilds, so it keeps them whole.
+        """
+        if not _PREVIEW.serving and page.file.src_uri in self.generated:
+            page.markdown = ""  # not None: MkDocs reads no title from a page without Markdown
+            if page.file.generated_by is not None:  # held in memory, not a cached file
+                page.file.content_string = ""
+        return html
 
     def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
         """Make titles safe in any theme; start the progress bar once pages are counted.
@@ -330,8 +352,9 @@ class ReportgenPlugin(BasePlugin[ReportgenConfig]):
             for file in files:  # what MkDocs is about to write, see `incremental.detach`
                 if file.inclusion.is_included() and file.is_modified():
                     incremental.detach(file.abs_dest_path)
-        reports = sum(1 for path in self.pages if path.startswith("reports/"))
-        wanted = self.progress if self.progress is not None else reports > PROGRESS_THRESHOLD
+        wanted = (
+            self.progress if self.progress is not None else self.report_pages > PROGRESS_THRESHOLD
+        )
         if wanted:
             from tqdm import tqdm
 
