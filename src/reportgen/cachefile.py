@@ -127,8 +127,8 @@ def write_data(path: Path, data: Any) -> None:
     """One JSON file, replaced atomically."""
     temporary = path.with_name(f".{path.name}.tmp")
     try:
-        with temporary.open("w", encoding="utf-8") as handle:
-            json.dump(data, handle, separators=(",", ":"))
+        # dumps, not dump: json.dump streams through the pure-Python encoder, 5x slower.
+        temporary.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
         os.replace(temporary, path)
     finally:
         temporary.unlink(missing_ok=True)

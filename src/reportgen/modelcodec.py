@@ -14,9 +14,10 @@ from __future__ import annotations
 import dataclasses
 import enum
 import functools
+import operator
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import Any
 
 Decoder = Callable[[Any], Any]
@@ -25,19 +26,27 @@ Encoder = Callable[[Any], Any]
 
 def encode(value: Any) -> Any:
     """Plain JSON data (lists, strings, numbers, null) for a model value."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return [encode(getattr(value, f.name)) for f in _stored_fields(type(value))]
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, dict):
-        return {key: encode(item) for key, item in value.items()}
-    if isinstance(value, tuple | list):  # NamedTuples (Position) included
-        return [encode(item) for item in value]
-    if isinstance(value, frozenset | set):
-        return sorted(encode(item) for item in value)
-    if value is None or isinstance(value, str | int | float | bool):
-        return value
-    raise TypeError(f"cannot cache a {type(value).__name__}")
+    return _encoder(typing.cast(Hashable, type(value)))(value)
+
+
+@functools.cache
+def _encoder(hashable: Hashable) -> Encoder:
+    """How to encode values of one runtime type, worked out once per type."""
+    kind = typing.cast(type, hashable)
+    if dataclasses.is_dataclass(kind):
+        getters = [operator.attrgetter(f.name) for f in _stored_fields(kind)]
+        return lambda value: [encode(get(value)) for get in getters]
+    if issubclass(kind, enum.Enum):
+        return operator.attrgetter("value")
+    if issubclass(kind, dict):
+        return lambda value: {key: encode(item) for key, item in value.items()}
+    if issubclass(kind, tuple | list):  # NamedTuples (Position) included
+        return lambda value: [encode(item) for item in value]
+    if issubclass(kind, frozenset | set):
+        return lambda value: sorted(encode(item) for item in value)
+    if kind is type(None) or issubclass(kind, str | int | float | bool):
+        return _same
+    raise TypeError(f"cannot cache a {kind.__name__}")
 
 
 def decoder(kind: Any) -> Decoder:
