@@ -362,6 +362,11 @@ class HeadData:
     jsonld: str
 
     def html(self) -> str:
+        return self._html
+
+    @functools.cached_property
+    def _html(self) -> str:
+        """Printed once: an incremental build signs it and the page carries it."""
         return environment().get_template("head.html.j2").render(head=self)
 
 

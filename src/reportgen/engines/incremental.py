@@ -147,16 +147,20 @@ def start(cache: Path, fingerprint: str, staging: Path, directory_urls: bool) ->
     return Session(cache, dirty, manifest, previous if dirty else None)
 
 
-def write_page(session: Session, path: str, text: str, head: str = "") -> None:
-    """Write a generated file into the cache's docs, touching it only when it changed."""
+def write_page(session: Session, path: str, text: str, head: str = "") -> bool:
+    """Write a generated file into the cache's docs, touching it only when it changed.
+
+    True when it was touched (MkDocs will build or copy it again).
+    """
     sign = signature(text, head)
     session.manifest.pages[path] = sign
     target = session.docs / path
     before = session.previous.pages.get(path) if session.previous else None
     if before == sign and target.is_file():
-        return  # unchanged: keeps its old time, MkDocs' dirty build skips it
+        return False  # unchanged: keeps its old time, MkDocs' dirty build skips it
     if not write_if_changed(target, text):
         os.utime(target)  # same text, new head data: newer than its page, so rebuilt
+    return True
 
 
 def write_if_changed(target: Path, text: str) -> bool:

@@ -195,6 +195,8 @@ class ReportgenPlugin(BasePlugin[ReportgenConfig]):
         self.listed: set[str] = set()
         self.bar: Any = None
         self.report_pages = 0
+        self.untouched: set[str] = set()
+        """Generated files an incremental build left as they were."""
         self.generated: set[str] = set()
         """The Markdown pages reportgen made (never a site's own pages)."""
         self.indexing: Indexing | None = None
@@ -287,6 +289,7 @@ class ReportgenPlugin(BasePlugin[ReportgenConfig]):
             _PREVIEW.directory = None
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        self.untouched = set()
         for asset in (STYLESHEET, SCRIPT, SEARCH_SCRIPT):
             if files.get_file_from_path(asset) is None:  # a site's own copy wins
                 files.append(File(asset, str(THEME), config.site_dir, config.use_directory_urls))
@@ -303,7 +306,9 @@ class ReportgenPlugin(BasePlugin[ReportgenConfig]):
                 files.append(_PREVIEW.file(config, path, markdown, inclusion))
             elif self.session is not None:
                 head = self.head.get(path)
-                incremental.write_page(self.session, path, markdown, head.html() if head else "")
+                html = head.html() if head else ""
+                if not incremental.write_page(self.session, path, markdown, html):
+                    self.untouched.add(path)
                 files.append(
                     File(
                         path,
@@ -350,6 +355,8 @@ class ReportgenPlugin(BasePlugin[ReportgenConfig]):
         if self.session is not None and self.session.previous is not None:
             _restore_skipped_pages(files, config, self.session.previous.titles)
             for file in files:  # what MkDocs is about to write, see `incremental.detach`
+                if file.src_uri in self.untouched:
+                    continue  # older than its output: MkDocs skips it (and it is 7,000 stats)
                 if file.inclusion.is_included() and file.is_modified():
                     incremental.detach(file.abs_dest_path)
         wanted = (
