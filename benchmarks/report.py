@@ -42,7 +42,9 @@ def targets(results: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
     for size in ("100", "1000"):
         if size in rows:
             value = ratio(results, size, "build", "floor")
-            out.append((f"b/c <= 1.10 at N={size}", _fmt(value), value <= 1.10))
+            out.append((f"b/c <= 1.05 at N={size}", _fmt(value), value <= 1.05))
+            value = ratio(results, size, "zbuild", "zfloor")
+            out.append((f"e/f <= 1.05 at N={size} (Zensical)", _fmt(value), value <= 1.05))
     if "100" in rows and "1000" in rows:
         value = rows["1000"]["build"]["median_s"] / rows["100"]["build"]["median_s"]
         out.append(("b(1000)/b(100) <= 12", _fmt(value, 1), value <= 12))

@@ -409,20 +409,34 @@ class ReportgenPlugin(BasePlugin[ReportgenConfig]):
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         """Start the search index beside MkDocs' build (see `search.start_index`)."""
-        self._cancel_indexing()
+        session = self.session
+        if session is not None and self.indexing is not None:
+            return  # started as soon as the records existed (`start_indexing_early`)
+        self._cancel_indexing()  # a preview's last rebuild may have left one
         if not self.records:
             return
-        session = self.session
         if session is None:
             self.indexing = start_index(self.records)
             return
-        session.manifest.records = incremental.record_digests(self.records)
-        before = session.previous.records if session.previous is not None else {}
-        before = before if isinstance(before, dict) else {}
+        before = _record_digests(session.previous)
         if before == session.manifest.records and (Path(config.site_dir) / INDEX_FOLDER).is_dir():
             return  # the index the site has is the one these records make
-        unchanged = frozenset(k for k, v in session.manifest.records.items() if before.get(k) == v)
-        self.indexing = start_index(self.records, session.cache / "search", unchanged)
+        self._start_indexing(session.cache, before)
+
+    def start_indexing_early(self, cache: Path) -> None:
+        """Start Pagefind as soon as an incremental build knows its records changed.
+
+        Before the last site is linked into place: every moment Pagefind runs
+        beside other work is a moment the build does not wait for it.
+        """
+        before = _record_digests(incremental.Manifest.read(cache))
+        if self.records and before != incremental.record_digests(self.records):
+            self._start_indexing(cache, before)
+
+    def _start_indexing(self, cache: Path, before: dict[str, str]) -> None:
+        digests = incremental.record_digests(self.records)
+        unchanged = frozenset(k for k, v in digests.items() if before.get(k) == v)
+        self.indexing = start_index(self.records, cache / "search", unchanged)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Put the search index in; mark the site as a reportgen build, which may be replaced."""
@@ -493,12 +507,12 @@ def build(
         )
         plugin = config.plugins.get("reportgen")
         session = None
-        if isinstance(plugin, ReportgenPlugin):
-            plugin.use_analysis(analysis)
-            plugin.progress = progress
-            if cache is not None:
-                session = _plan(plugin, config, config_file, cache, staging)
         try:
+            if isinstance(plugin, ReportgenPlugin):
+                plugin.use_analysis(analysis)
+                plugin.progress = progress
+                if cache is not None:
+                    session = _plan(plugin, config, config_file, cache, staging)
             mkdocs_build(config, dirty=session is not None and session.dirty)
             if session is not None and isinstance(plugin, ReportgenPlugin):
                 return _keep(plugin, session, staging)
@@ -508,6 +522,12 @@ def build(
                 plugin._cancel_indexing()  # failed or interrupted: no Pagefind left running
     except MkDocsException as exc:
         raise EngineFailedError(str(exc)) from exc
+
+
+def _record_digests(manifest: incremental.Manifest | None) -> dict[str, str]:
+    """The search records a finished build indexed (none known: every record is new)."""
+    records = manifest.records if manifest is not None else {}
+    return records if isinstance(records, dict) else {}
 
 
 def _keep(plugin: ReportgenPlugin, session: incremental.Session, staging: Path) -> str:
@@ -529,6 +549,7 @@ def _plan(
     """Render first, so the cache can tell whether a dirty build gives the full build's pages."""
     plugin.build_render_cache = incremental.StoredRenders(cache)
     config = plugin.on_config(config)
+    plugin.start_indexing_early(cache)
     # Every page shows the navigation, which names the pages it lists by their
     # titles: those titles, and the hand-written pages (few, and any of them may
     # be in it), count as what every page shows.
@@ -547,6 +568,7 @@ def _plan(
         config.nav, config_file, plugin.epoch, extra="\n".join(extra)
     )
     session = incremental.start(cache, fingerprint, staging, bool(config.use_directory_urls))
+    session.manifest.records = incremental.record_digests(plugin.records)
     plugin.session = session
     if session.dirty:
         logging.getLogger("mkdocs.commands.build").addFilter(_not_the_dirty_warning)
