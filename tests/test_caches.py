@@ -185,8 +185,10 @@ def test_a_full_cache_folder_costs_time_not_the_result(tmp_path: Path) -> None:
 
 
 def test_an_incremental_build_never_writes_into_the_site_published_before(tmp_path: Path) -> None:
-    """Unchanged files are hard links shared by the cache and both sites: an edit must
-    reach only the new site, never the one already published from the same cache."""
+    """Unchanged files are hard links shared by the cache and both sites.
+
+    An edit must reach only the new site, never the one already published from the cache.
+    """
     (tmp_path / "site").mkdir()
     root = copy_project(tmp_path / "site")
     first = run_reportgen("build", "--out", "first", "--cache", ".cache", cwd=root)
