@@ -15,12 +15,16 @@ import hashlib
 import json
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from reportgen import __version__
 
 PACKAGE = Path(__file__).resolve().parent
+T = TypeVar("T")
+DECODE_ERRORS = (TypeError, ValueError, KeyError, IndexError, AttributeError)
+"""What decoding cached JSON of an unexpected shape raises (see `modelcodec`)."""
 
 
 def digest(*parts: bytes) -> str:
@@ -92,6 +96,20 @@ class Store:
             return None
         self.used.add(key)
         return data
+
+    def load(self, key: str, decode: Callable[[Any], T]) -> T | None:
+        """The entry decoded, or None if missing or in a shape this code does not read.
+
+        An unreadable entry is forgotten, so the caller's fresh value replaces it.
+        """
+        data = self.get(key)
+        if data is None:
+            return None
+        try:
+            return decode(data)
+        except DECODE_ERRORS:
+            self.forget(key)
+            return None
 
     def put(self, key: str, data: Any) -> None:
         self.new[key] = data

@@ -94,10 +94,12 @@ class _Run:
     read: dict[str, str] = field(default_factory=dict)
     """Texts the caller has read already, by shown path."""
 
-    def read_text(self, path: Path, shown: str) -> tuple[str | None, Diagnostic | None]:
+    def read_text(
+        self, path: Path, shown: str, limit: int, what: str
+    ) -> tuple[str | None, Diagnostic | None]:
         if shown in self.read:
             return self.read[shown], None
-        return read_text(path, shown, self.settings.max_content_bytes, "content")
+        return read_text(path, shown, limit, what)
 
     def save(self) -> None:
         if self.misses or len(self.used) != len(self.saved):
@@ -112,7 +114,7 @@ class _Run:
             return None
         try:
             value = decode(data)
-        except (TypeError, ValueError, KeyError, IndexError, AttributeError):
+        except cachefile.DECODE_ERRORS:
             return None
         self.used[key] = data
         return value
@@ -167,7 +169,7 @@ def cached_check(
     context = f"{bib_key}\n{day.isoformat()}\n{max_quote_words}"
     for path in content_files(settings.content_path):
         shown = settings.display(path)
-        text, problem = run.read_text(path, shown)
+        text, problem = run.read_text(path, shown, settings.max_content_bytes, "content")
         if problem is not None or text is None:
             found.extend([problem] if problem is not None else [])
             skipped += 1
@@ -195,7 +197,7 @@ def _bibliography(run: _Run) -> tuple[str, BibResult]:
     settings = run.settings
     path = settings.bibliography_path
     shown = settings.display(path)
-    text, problem = read_text(path, shown, settings.max_bib_bytes, "bibliography")
+    text, problem = run.read_text(path, shown, settings.max_bib_bytes, "bibliography")
     if problem is not None or text is None:  # reported as an uncached load reports it
         run.bibliography = load_bibliography(path, settings, run.texts)
         bibliography, diagnostics = run.bibliography

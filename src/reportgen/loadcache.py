@@ -41,15 +41,10 @@ class LoadCache:
     ) -> T:
         """`parse()`'s result for this text, from the cache when the same text was parsed before."""
         key = cachefile.digest(kind.encode(), shown.encode(), text.encode("utf-8"))
-        data = self.store.get(key)
-        if data is not None:
-            try:
-                value = decode(data)
-            except (TypeError, ValueError, KeyError, IndexError, AttributeError):
-                self.store.forget(key)  # written by a shape this code does not know: parse again
-            else:
-                self.hits += 1
-                return value
+        value = self.store.load(key, decode)
+        if value is not None:
+            self.hits += 1
+            return value
         value = parse()
         self.store.put(key, encode(value))
         self.misses += 1

@@ -262,28 +262,29 @@ def _render(
 ) -> Rendered:
     reports = sorted_reports(project)
     sources = project.bibliography.sources
+    numbers = {r.slug: number_sources(r) for r in reports}
     outputs: dict[str, Output] = {}
     fingerprints: dict[str, str] = {}
     if cache is not None:
         for report in reports:
             path = report_path(report)
-            fingerprints[path] = _fingerprint(report, sources, site, search)
+            fingerprints[path] = _fingerprint(report, numbers[report.slug], sources, site, search)
             cached = cache.get(path)
             if cached is not None and cached[0] == fingerprints[path]:
                 outputs[path] = cached[1]
     todo = [report_view(r, sources) for r in reports if report_path(r) not in outputs]
-    sources_key = _sources_fingerprint(project, reports) if cache is not None else ""
-    cached = cache.get(SOURCES_PAGE) if cache is not None else None
-    sources_files = cached[1].files if cached is not None and cached[0] == sources_key else None
-    fresh = _render_outputs(project, todo, site, search, workers, sources_files is None)
-    if sources_files is None:
-        sources_files = fresh.pop(SOURCES_PAGE).files
-    outputs.update(fresh)
     if cache is not None:
-        for path, output in fresh.items():
+        fingerprints[SOURCES_PAGE] = _sources_fingerprint(project, reports, numbers)
+    cached = cache.get(SOURCES_PAGE) if cache is not None else None
+    fresh_sources = cached is None or cached[0] != fingerprints[SOURCES_PAGE]
+    fresh = _render_outputs(project, todo, site, search, workers, fresh_sources)
+    if cache is not None:
+        for path, output in fresh.items():  # only what was rendered again is written back
             cache[path] = (fingerprints[path], output)
-        cache[SOURCES_PAGE] = (sources_key, Output(sources_files))
-    counts = {r.slug: sum(1 for key in number_sources(r) if key in sources) for r in reports}
+    sources_output = fresh.pop(SOURCES_PAGE) if cached is None or fresh_sources else cached[1]
+    sources_files = sources_output.files
+    outputs.update(fresh)
+    counts = {r.slug: sum(1 for key in numbers[r.slug] if key in sources) for r in reports}
     pages = shared_pages(project, reports, counts, site)
     pages.update(sources_files)
     head: dict[str, HeadData] = {}
@@ -301,21 +302,29 @@ def _render(
 SOURCES_PAGE = "sources.md"
 
 
-def _fingerprint(report: Report, sources: dict[str, Source], site: SiteInfo, search: bool) -> str:
+def _fingerprint(
+    report: Report,
+    numbers: dict[str, int],
+    sources: dict[str, Source],
+    site: SiteInfo,
+    search: bool,
+) -> str:
     """Everything a report's output depends on: a digest, the same in every process.
 
     The report itself is named by the digest of the text it was parsed from
-    (equal texts, equal reports), the sources it cites by their contents.
+    (equal texts, equal reports), the sources it cites (`numbers`) by their contents.
     """
-    cited = [sources.get(key) for key in number_sources(report)]
+    cited = [sources.get(key) for key in numbers]
     inputs = repr((report.source_digest or report, cited, site, search))
     return hashlib.sha1(inputs.encode("utf-8")).hexdigest()
 
 
-def _sources_fingerprint(project: Project, reports: list[Report]) -> str:
+def _sources_fingerprint(
+    project: Project, reports: list[Report], numbers: dict[str, dict[str, int]]
+) -> str:
     """The sources page shows every entry and, for each, the reports citing it."""
     bibliography = project.bibliography
-    citing = [(r.slug, r.title, tuple(number_sources(r).items())) for r in reports]
+    citing = [(r.slug, r.title, tuple(numbers[r.slug].items())) for r in reports]
     inputs = repr((bibliography.source_digest or bibliography, citing))
     return hashlib.sha1(inputs.encode("utf-8")).hexdigest()
 

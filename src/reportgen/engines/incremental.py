@@ -285,14 +285,10 @@ class StoredRenders(MutableMapping[str, tuple[str, Output]]):
         return digest(path.encode())
 
     def __getitem__(self, path: str) -> tuple[str, Output]:
-        data = self.store.get(self._key(path))
-        if data is not None:
-            try:
-                value: tuple[str, Output] = _RENDERED(data)
-                return value
-            except (TypeError, ValueError, KeyError, IndexError, AttributeError):
-                self.store.forget(self._key(path))
-        raise KeyError(path)
+        value: tuple[str, Output] | None = self.store.load(self._key(path), _RENDERED)
+        if value is None:
+            raise KeyError(path)
+        return value
 
     def __setitem__(self, path: str, value: tuple[str, Output]) -> None:
         self.store.put(self._key(path), encode(value))

@@ -421,20 +421,19 @@ class ReportgenPlugin(BasePlugin[ReportgenConfig]):
         before = _record_digests(session.previous)
         if before == session.manifest.records and (Path(config.site_dir) / INDEX_FOLDER).is_dir():
             return  # the index the site has is the one these records make
-        self._start_indexing(session.cache, before)
+        self._start_indexing(session.cache, before, session.manifest.records)
 
-    def start_indexing_early(self, cache: Path) -> None:
+    def start_indexing_early(self, cache: Path, digests: dict[str, str]) -> None:
         """Start Pagefind as soon as an incremental build knows its records changed.
 
         Before the last site is linked into place: every moment Pagefind runs
         beside other work is a moment the build does not wait for it.
         """
         before = _record_digests(incremental.Manifest.read(cache))
-        if self.records and before != incremental.record_digests(self.records):
-            self._start_indexing(cache, before)
+        if self.records and before != digests:
+            self._start_indexing(cache, before, digests)
 
-    def _start_indexing(self, cache: Path, before: dict[str, str]) -> None:
-        digests = incremental.record_digests(self.records)
+    def _start_indexing(self, cache: Path, before: dict[str, str], digests: dict[str, str]) -> None:
         unchanged = frozenset(k for k, v in digests.items() if before.get(k) == v)
         self.indexing = start_index(self.records, cache / "search", unchanged)
 
@@ -549,7 +548,8 @@ def _plan(
     """Render first, so the cache can tell whether a dirty build gives the full build's pages."""
     plugin.build_render_cache = incremental.StoredRenders(cache)
     config = plugin.on_config(config)
-    plugin.start_indexing_early(cache)
+    records = incremental.record_digests(plugin.records)
+    plugin.start_indexing_early(cache, records)
     # Every page shows the navigation, which names the pages it lists by their
     # titles: those titles, and the hand-written pages (few, and any of them may
     # be in it), count as what every page shows.
@@ -568,7 +568,7 @@ def _plan(
         config.nav, config_file, plugin.epoch, extra="\n".join(extra)
     )
     session = incremental.start(cache, fingerprint, staging, bool(config.use_directory_urls))
-    session.manifest.records = incremental.record_digests(plugin.records)
+    session.manifest.records = records
     plugin.session = session
     if session.dirty:
         logging.getLogger("mkdocs.commands.build").addFilter(_not_the_dirty_warning)
